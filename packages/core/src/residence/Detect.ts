@@ -1,0 +1,82 @@
+/**
+ * Detection before authentication: MF/EF01 (spec version) and MF/EF02 (card type) are free to read
+ * (在留カード等仕様書 Ver 1.5 表3-4/表3-5, p. 9). The card type decides the generation and so the cipher suite: a
+ * second-generation card answers the first-generation handshake with `63 00`, so guessing is not an option.
+ * EF02 is read by its TLV length, never as a fixed 3 bytes, because generation 2 stores two characters (`C1 02 30 35`).
+ *
+ * @since 0.1.0
+ */
+import { Effect, Result } from "effect"
+import * as Apdu from "../apdu/Apdu.js"
+import * as Iso7816 from "../iso7816/Iso7816.js"
+import * as Tlv from "../tlv/Tlv.js"
+import { CardTransport } from "../transport/CardTransport.js"
+import { CardDataError, UnsupportedCardError } from "./Errors.js"
+import { mf } from "./Files.js"
+
+export type CardType = "1" | "2" | "05" | "06" | "07" | "08"
+
+export interface Detection {
+  /** 仕様バージョン番号 from MF/EF01 tag C0, e.g. "0001". */
+  readonly specVersion: string
+  readonly cardType: CardType
+  /** 1: TDES, card types 1 and 2. 2: AES, card types 05 and 06. "specified": 07 and 08 on a My Number card chip. */
+  readonly generation: 1 | 2 | "specified"
+}
+
+const generationOf: Record<CardType, Detection["generation"]> = {
+  "1": 1,
+  "2": 1,
+  "05": 2,
+  "06": 2,
+  "07": "specified",
+  "08": "specified"
+}
+
+const isCardType = (value: string): value is CardType => Object.hasOwn(generationOf, value)
+
+/** Reads a small free EF whole: the spec's extended form `00 B0 P1 00 00 00 00`, or short Le `00` on short links. */
+const readFree = (sfi: number, step: string) =>
+  Effect.gen(function* () {
+    const transport = yield* CardTransport
+    const extended = Iso7816.useExtended(transport)
+    return yield* Iso7816.command(Apdu.command(0x00, 0xb0, 0x80 | sfi, 0x00, undefined, extended ? 65536 : 256), {
+      step,
+      form: extended ? "extended" : "short"
+    })
+  })
+
+const printable = (bytes: Uint8Array): string | undefined => {
+  for (const b of bytes) if (b < 0x20 || b > 0x7e) return undefined
+  return String.fromCharCode(...bytes)
+}
+
+/** Parses MF/EF01 or MF/EF02: one data object with the given tag, printable ASCII, zero padding allowed after it. */
+export const parseFreeObject = (
+  data: Uint8Array,
+  tag: number,
+  step: string,
+  field: string
+): Result.Result<string, CardDataError> => {
+  const decoded = Tlv.decodeAllResult(data, { trailing: "zeros" })
+  if (Result.isFailure(decoded))
+    return Result.fail(new CardDataError({ step, field, detail: decoded.failure.message }))
+  const object = Tlv.find(decoded.success, tag)
+  if (object === undefined)
+    return Result.fail(new CardDataError({ step, field, detail: `no data object with tag ${tag.toString(16).toUpperCase()}` }))
+  const text = printable(object.value)
+  if (text === undefined || text.length === 0)
+    return Result.fail(new CardDataError({ step, field, detail: "not printable ASCII" }))
+  return Result.succeed(text)
+}
+
+/** Reads MF/EF01 and MF/EF02 and classifies the card. Fails with `UnsupportedCardError` for an unknown card type. */
+export const detect = Effect.fn("residence.detect")(function* () {
+  const step = "residence.detect"
+  const common = yield* readFree(mf.commonData.sfi, `${step}.commonData`)
+  const specVersion = yield* Effect.fromResult(parseFreeObject(common, 0xc0, step, "MF/EF01 仕様バージョン番号"))
+  const typeData = yield* readFree(mf.cardType.sfi, `${step}.cardType`)
+  const cardType = yield* Effect.fromResult(parseFreeObject(typeData, 0xc1, step, "MF/EF02 カード種別"))
+  if (!isCardType(cardType)) return yield* new UnsupportedCardError({ step, kind: "UnknownCardType", cardType })
+  return { specVersion, cardType, generation: generationOf[cardType] } satisfies Detection as Detection
+})

@@ -1,0 +1,94 @@
+/**
+ * Errors of the residence card application. Messages name the step and say what to do; they never carry the card
+ * number, keys, cryptograms or card contents.
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect"
+
+/** The card number given by the user is not of the form 2 letters, 8 digits, 2 letters. No APDU was sent. */
+export class InvalidCardNumberError extends Schema.TaggedError<InvalidCardNumberError>()("InvalidCardNumberError", {
+  /** Length of what was given (never the value itself). */
+  length: Schema.Number
+}) {
+  override get message(): string {
+    return `the card number must be 12 characters: 2 letters, 8 digits, 2 letters (as printed at the top right of the card, e.g. AB12345678CD); got ${this.length} characters in another form`
+  }
+}
+
+export const AuthenticationFailure = Schema.Literals(["WrongCardNumber", "CardMacInvalid", "RandomMismatch"])
+export type AuthenticationFailure = typeof AuthenticationFailure.Type
+
+/**
+ * Card-number authentication failed. `WrongCardNumber`: the card rejected the number (at MUTUAL AUTHENTICATE or
+ * VERIFY); the card counts no tries, but the library never retries on its own. `CardMacInvalid` and `RandomMismatch`:
+ * the card's answer did not prove knowledge of the key, so it is not a genuine card answering this number, or the
+ * link corrupted the data.
+ */
+export class ResidenceAuthenticationError extends Schema.TaggedError<ResidenceAuthenticationError>()(
+  "ResidenceAuthenticationError",
+  { step: Schema.String, reason: AuthenticationFailure }
+) {
+  override get message(): string {
+    switch (this.reason) {
+      case "WrongCardNumber":
+        return `${this.step}: the card rejected the card number; check the 12-character number printed on the card and try again`
+      case "CardMacInvalid":
+        return `${this.step}: the card's authentication code is wrong: the card did not prove it knows the key (not a genuine card, or a corrupted answer); read again, and treat the card as suspect if this repeats`
+      case "RandomMismatch":
+        return `${this.step}: the card did not echo the challenge: the answer is not fresh (replayed or corrupted); read again, and treat the card as suspect if this repeats`
+    }
+  }
+}
+
+export const SecureMessagingFailure = Schema.Literals([
+  "MalformedObject",
+  "MissingCryptogram",
+  "BadPaddingIndicator",
+  "BadCiphertextLength",
+  "BadPadding",
+  "TrailingData"
+])
+export type SecureMessagingFailure = typeof SecureMessagingFailure.Type
+
+/** A secure-messaging response that cannot be decrypted into data. */
+export class SecureMessagingError extends Schema.TaggedError<SecureMessagingError>()("SecureMessagingError", {
+  step: Schema.String,
+  reason: SecureMessagingFailure
+}) {
+  override get message(): string {
+    return `${this.step}: the card's encrypted answer is malformed (${this.reason}); read the card again from the start`
+  }
+}
+
+/** The card's data does not have the layout the specification gives. Names the file or field, not its content. */
+export class CardDataError extends Schema.TaggedError<CardDataError>()("CardDataError", {
+  step: Schema.String,
+  field: Schema.String,
+  detail: Schema.String
+}) {
+  override get message(): string {
+    return `${this.step}: ${this.field}: ${this.detail}`
+  }
+}
+
+export const UnsupportedCardKind = Schema.Literals(["SecondGeneration", "SpecifiedCard", "UnknownCardType"])
+
+/** The card is a residence card this reader cannot read (yet), or not one at all. */
+export class UnsupportedCardError extends Schema.TaggedError<UnsupportedCardError>()("UnsupportedCardError", {
+  step: Schema.String,
+  kind: UnsupportedCardKind,
+  /** The card type as read from MF/EF02 (public, not personal data). */
+  cardType: Schema.String
+}) {
+  override get message(): string {
+    switch (this.kind) {
+      case "SecondGeneration":
+        return `${this.step}: card type "${this.cardType}" is a second-generation residence card, which this reader does not read`
+      case "SpecifiedCard":
+        return `${this.step}: card type "${this.cardType}" is a specified residence card on a My Number card chip (特定在留カード), which jpcard does not read yet`
+      case "UnknownCardType":
+        return `${this.step}: card type "${this.cardType}" is not a residence card type (1, 2, 05–08); is this a residence card?`
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The seam between the core and a reader technology: bytes in, bytes out, plus what the link can carry. PC/SC, a
+ * phone's IsoDep, a WebSocket bridge and the simulator all provide this service; everything above it (APDUs,
+ * secure messaging, card applications) is transport-agnostic.
+ *
+ * @since 0.1.0
+ */
+import { Context, Effect, Layer, Schema } from "effect"
+
+/** What one link can carry. The ISO 7816 layer chooses whole-file or chunked reads from it. */
+export interface Capabilities {
+  /** The reader, driver and card path accept extended-length APDUs (Lc/Le over 3 bytes). */
+  readonly extendedLength: boolean
+  /** The largest response data field (without SW1-SW2) one exchange can carry. 256 for short APDUs only. */
+  readonly maxResponseLength: number
+  /** The largest command APDU, header included. 261 for short APDUs only. */
+  readonly maxCommandLength: number
+}
+
+export const shortOnly: Capabilities = { extendedLength: false, maxResponseLength: 256, maxCommandLength: 261 }
+export const extended: Capabilities = { extendedLength: true, maxResponseLength: 65536, maxCommandLength: 65544 }
+
+export const TransportErrorReason = Schema.Literals([
+  "NoReader",
+  "ReaderUnavailable",
+  "NoCard",
+  "CardRemoved",
+  "UnresponsiveCard",
+  "SharingViolation",
+  "Timeout",
+  "NotInstalled",
+  "Io"
+])
+export type TransportErrorReason = typeof TransportErrorReason.Type
+
+const advice: Record<TransportErrorReason, string> = {
+  NoReader: "no card reader was found; connect a reader (a contactless reader for residence cards) and retry",
+  ReaderUnavailable: "the reader stopped answering or was unplugged; reconnect it and retry",
+  NoCard: "no card is on the reader; place the card on the reader and retry",
+  CardRemoved: "the card was removed or moved during the exchange; keep it still on the reader and read again",
+  UnresponsiveCard:
+    "the card does not answer; residence and My Number cards need an ISO 14443 Type B contactless reader (or a contact reader for My Number cards)",
+  SharingViolation: "another program is using the reader; close it (or wait for it to finish) and retry",
+  Timeout: "the card did not answer in time; keep it still on the reader and retry",
+  NotInstalled: "the transport's system library or binding is not installed",
+  Io: "the transport failed"
+}
+
+/** A failure of the link itself (not of a command: those come back as status words). */
+export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
+  reason: TransportErrorReason,
+  /** Technical detail from the transport (never APDU data). */
+  detail: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    return this.detail === undefined ? advice[this.reason] : `${advice[this.reason]} (${this.detail})`
+  }
+}
+
+export interface CardTransportShape {
+  readonly capabilities: Capabilities
+  /** Sends one command APDU and returns the whole response APDU, data and SW1-SW2. */
+  readonly transmit: (command: Uint8Array) => Effect.Effect<Uint8Array, TransportError>
+}
+
+export class CardTransport extends Context.Service<CardTransport, CardTransportShape>()("@jpcard/core/CardTransport") {}
+
+export const make = (shape: CardTransportShape): CardTransportShape => CardTransport.of(shape)
+
+export const layer = (shape: CardTransportShape): Layer.Layer<CardTransport> => Layer.succeed(CardTransport, shape)
+
+/**
+ * A transport over any promise-returning transceive function: a React Native or Capacitor IsoDep handler, a
+ * WebSocket bridge, a Web Smart Card connection. Exceptions become `TransportError` with reason `Io`.
+ */
+export const fromTransceive = (
+  transceive: (command: Uint8Array) => Promise<Uint8Array>,
+  capabilities: Capabilities
+): CardTransportShape =>
+  make({
+    capabilities,
+    transmit: (command) =>
+      Effect.tryPromise({
+        try: () => transceive(command),
+        catch: (cause) =>
+          new TransportError({ reason: "Io", detail: cause instanceof Error ? cause.message : String(cause) })
+      })
+  })
