@@ -1,3 +1,4 @@
+/// <reference path="./des.js.d.ts" />
 /**
  * DES and two-key triple DES (TDES, EDE with K1, K2, K1) in ECB and CBC, no padding. The block cipher itself comes
  * from des.js (indutny/des.js, the implementation behind browserify's crypto): noble has no DES, and WebCrypto does

@@ -48,7 +48,8 @@ export const authenticate = Effect.fn("residence.authenticate")(function* (cardN
   const response = yield* Iso7816.exchange(Apdu.command(0x00, 0x82, 0x00, 0x00, concat(eIfd, mIfd), 256), {
     step: steps.mutual
   })
-  if (response.sw === 0x6300) return yield* new ResidenceAuthenticationError({ step: steps.mutual, reason: "WrongCardNumber" })
+  if (response.sw === 0x6300)
+    return yield* new ResidenceAuthenticationError({ step: steps.mutual, reason: "WrongCardNumber" })
   if (response.sw !== 0x9000) return yield* CardStatusError.fromSw(steps.mutual, response.sw)
   const expectedLength = 32 + 8
   if (response.data.length !== expectedLength)
@@ -72,10 +73,14 @@ export const authenticate = Effect.fn("residence.authenticate")(function* (cardN
 
   // VERIFY under SM: 08 20 00 86 13 ‖ 86 11 01 ‖ e[KSenc](card number ‖ 80 00 00 00) (§4.2.2(3), p. 23).
   const cryptogram = session.encrypt(pad(number, suite.blockSize))
-  const verify = yield* Iso7816.exchange(Apdu.command(0x08, 0x20, 0x00, 0x86, concat(Uint8Array.of(0x86, 0x11, 0x01), cryptogram)), {
-    step: steps.verify
-  })
-  if (verify.sw === 0x6300) return yield* new ResidenceAuthenticationError({ step: steps.verify, reason: "WrongCardNumber" })
+  const verify = yield* Iso7816.exchange(
+    Apdu.command(0x08, 0x20, 0x00, 0x86, concat(Uint8Array.of(0x86, 0x11, 0x01), cryptogram)),
+    {
+      step: steps.verify
+    }
+  )
+  if (verify.sw === 0x6300)
+    return yield* new ResidenceAuthenticationError({ step: steps.verify, reason: "WrongCardNumber" })
   if (verify.sw !== 0x9000) return yield* CardStatusError.fromSw(steps.verify, verify.sw)
   return session
 })

@@ -8,7 +8,15 @@
  *
  * @since 0.1.0
  */
-import { aesCbcDecrypt, aesCbcEncrypt, aesCmac, retailMac, sha1, tdesCbcDecrypt, tdesCbcEncrypt } from "../crypto/index.js"
+import {
+  aesCbcDecrypt,
+  aesCbcEncrypt,
+  aesCmac,
+  retailMac,
+  sha1,
+  tdesCbcDecrypt,
+  tdesCbcEncrypt
+} from "../crypto/index.js"
 
 export interface CipherSuite {
   readonly name: "TDES" | "AES"

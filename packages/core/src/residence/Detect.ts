@@ -59,11 +59,12 @@ export const parseFreeObject = (
   field: string
 ): Result.Result<string, CardDataError> => {
   const decoded = Tlv.decodeAllResult(data, { trailing: "zeros" })
-  if (Result.isFailure(decoded))
-    return Result.fail(new CardDataError({ step, field, detail: decoded.failure.message }))
+  if (Result.isFailure(decoded)) return Result.fail(new CardDataError({ step, field, detail: decoded.failure.message }))
   const object = Tlv.find(decoded.success, tag)
   if (object === undefined)
-    return Result.fail(new CardDataError({ step, field, detail: `no data object with tag ${tag.toString(16).toUpperCase()}` }))
+    return Result.fail(
+      new CardDataError({ step, field, detail: `no data object with tag ${tag.toString(16).toUpperCase()}` })
+    )
   const text = printable(object.value)
   if (text === undefined || text.length === 0)
     return Result.fail(new CardDataError({ step, field, detail: "not printable ASCII" }))

@@ -32,7 +32,9 @@ export class ResidenceAuthenticationError extends Schema.TaggedError<ResidenceAu
   override get message(): string {
     switch (this.reason) {
       case "WrongCardNumber":
-        return `${this.step}: the card rejected the card number; check the 12-character number printed on the card and try again`
+        return this.step.endsWith("mutualAuthenticate")
+          ? `${this.step}: the card rejected the card number (or the handshake of the wrong card generation was used); check the 12-character number printed on the card and try again`
+          : `${this.step}: the card rejected the card number; check the 12-character number printed on the card and try again`
       case "CardMacInvalid":
         return `${this.step}: the card's authentication code is wrong: the card did not prove it knows the key (not a genuine card, or a corrupted answer); read again, and treat the card as suspect if this repeats`
       case "RandomMismatch":
@@ -72,7 +74,7 @@ export class CardDataError extends Schema.TaggedError<CardDataError>()("CardData
   }
 }
 
-export const UnsupportedCardKind = Schema.Literals(["SecondGeneration", "SpecifiedCard", "UnknownCardType"])
+export const UnsupportedCardKind = Schema.Literals(["GenerationMismatch", "SpecifiedCard", "UnknownCardType"])
 
 /** The card is a residence card this reader cannot read (yet), or not one at all. */
 export class UnsupportedCardError extends Schema.TaggedError<UnsupportedCardError>()("UnsupportedCardError", {
@@ -83,8 +85,8 @@ export class UnsupportedCardError extends Schema.TaggedError<UnsupportedCardErro
 }) {
   override get message(): string {
     switch (this.kind) {
-      case "SecondGeneration":
-        return `${this.step}: card type "${this.cardType}" is a second-generation residence card, which this reader does not read`
+      case "GenerationMismatch":
+        return `${this.step}: card type "${this.cardType}" is of the other generation than the one requested; let the reader choose the generation from the card type (do not force it)`
       case "SpecifiedCard":
         return `${this.step}: card type "${this.cardType}" is a specified residence card on a My Number card chip (特定在留カード), which jpcard does not read yet`
       case "UnknownCardType":

@@ -37,7 +37,13 @@ export const gen1 = {
   frontImage: { df: "df1", sfi: 0x05, size: 7004, secureMessagingOnly: true, cardTypes: "both" },
   faceImage: { df: "df1", sfi: 0x06, size: 3004, secureMessagingOnly: true, cardTypes: "both" },
   address: { df: "df2", sfi: 0x01, size: 342, secureMessagingOnly: false, cardTypes: "both" },
-  comprehensivePermission: { df: "df2", sfi: 0x02, size: 122, secureMessagingOnly: false, cardTypes: "residenceCardOnly" },
+  comprehensivePermission: {
+    df: "df2",
+    sfi: 0x02,
+    size: 122,
+    secureMessagingOnly: false,
+    cardTypes: "residenceCardOnly"
+  },
   individualPermission: { df: "df2", sfi: 0x03, size: 122, secureMessagingOnly: false, cardTypes: "residenceCardOnly" },
   renewalApplication: { df: "df2", sfi: 0x04, size: 3, secureMessagingOnly: false, cardTypes: "residenceCardOnly" },
   signature: { df: "df3", sfi: 0x02, size: 1464, secureMessagingOnly: false, cardTypes: "both" }
@@ -54,3 +60,42 @@ export const gen1Files: ReadonlyArray<Gen1File> = [
   "renewalApplication",
   "signature"
 ]
+
+/**
+ * Second-generation files (card types "05", "06"). From third-party summaries of the second-generation spec
+ * (shared/reference/residence-card.md §4): P1 values `81`, `83`, `84`, `86` in DF1 do not follow the EF numbers.
+ * DF1/EF02 holds 73 bytes on a 在留カード and 46 on a 特別永住者証明書.
+ */
+export const gen2 = {
+  cardNumber: { df: "df1", sfi: 0x01, size: 14, secureMessagingOnly: true, cardTypes: "both" },
+  printedEntries: { df: "df1", sfi: 0x03, size: 73, secureMessagingOnly: true, cardTypes: "both" },
+  nameAndFace: { df: "df1", sfi: 0x04, size: 5508, secureMessagingOnly: true, cardTypes: "both" },
+  addressImage: { df: "df1", sfi: 0x06, size: 2505, secureMessagingOnly: true, cardTypes: "both" },
+  permissions: { df: "df2", sfi: 0x01, size: 22, secureMessagingOnly: false, cardTypes: "residenceCardOnly" },
+  renewalApplication: { df: "df2", sfi: 0x02, size: 3, secureMessagingOnly: false, cardTypes: "residenceCardOnly" },
+  otherEntries: { df: "df2", sfi: 0x03, size: 207, secureMessagingOnly: false, cardTypes: "both" },
+  signature: { df: "df3", sfi: 0x02, size: 704, secureMessagingOnly: false, cardTypes: "both" }
+} as const satisfies Record<string, FileSpec>
+
+export type Gen2File = keyof typeof gen2
+
+/** Size of a second-generation file on a card type: DF1/EF02 is shorter on the 特別永住者証明書 ("06"). */
+export const gen2Size = (file: Gen2File, cardType: string): number =>
+  file === "printedEntries" && cardType === "06" ? 46 : gen2[file].size
+
+/**
+ * Files a full read fetches by default. The card number file (DF1/EF01) is left out: VERIFY has just proved that the
+ * card holds exactly the number the caller gave (the card compares it, §4.2.2), so reading it back costs an APDU for
+ * nothing. Ask for `cardNumber` explicitly to read the chip's copy.
+ */
+export const gen2Files: ReadonlyArray<Gen2File> = [
+  "printedEntries",
+  "nameAndFace",
+  "addressImage",
+  "permissions",
+  "renewalApplication",
+  "otherEntries",
+  "signature"
+]
+
+export const gen2AllFiles: ReadonlyArray<Gen2File> = ["cardNumber", ...gen2Files]

@@ -25,8 +25,7 @@ export type RawFiles = Partial<Record<Gen1File, Uint8Array>>
 
 const stepOf = (file: Gen1File) => `residence.gen1.read.${file}`
 
-const appliesTo = (spec: FileSpec, cardType: Detection["cardType"]) =>
-  spec.cardTypes === "both" || cardType === "1"
+const appliesTo = (spec: FileSpec, cardType: Detection["cardType"]) => spec.cardTypes === "both" || cardType === "1"
 
 /** The files `options` asks for that this card type has, in card order. */
 export const plannedFiles = (cardType: Detection["cardType"], options: ReadOptions = {}): ReadonlyArray<Gen1File> => {
@@ -138,9 +137,15 @@ const fixedObjects = (
     if (Result.isFailure(next)) return fail(file, next.failure.message)
     const object = next.success
     if (object.tag !== tag)
-      return fail(file, `data object ${tag.toString(16).toUpperCase()} expected at byte ${offset}, found ${object.tag.toString(16).toUpperCase()}`)
+      return fail(
+        file,
+        `data object ${tag.toString(16).toUpperCase()} expected at byte ${offset}, found ${object.tag.toString(16).toUpperCase()}`
+      )
     if (object.value.length !== length)
-      return fail(file, `data object ${tag.toString(16).toUpperCase()} of ${object.value.length} bytes, ${length} expected`)
+      return fail(
+        file,
+        `data object ${tag.toString(16).toUpperCase()} of ${object.value.length} bytes, ${length} expected`
+      )
     values.push(object.value)
     offset = object.end
   }
@@ -168,7 +173,8 @@ const parseAddress = (data: Uint8Array) =>
     ])
     const dateText = decodeAscii(date!)
     const recordedOn = Schema.decodeUnknownResult(CalendarDateFromYyyymmdd)(dateText ?? "")
-    if (Result.isFailure(recordedOn)) return yield* fail("address", `追記書き込み年月日 (D2): ${recordedOn.failure.message}`)
+    if (Result.isFailure(recordedOn))
+      return yield* fail("address", `追記書き込み年月日 (D2): ${recordedOn.failure.message}`)
     const municipalityCode = decodeAscii(code!)
     if (municipalityCode === undefined || !/^\d{6}$/.test(municipalityCode))
       return yield* fail("address", "市町村コード (D3) is not 6 digits")
@@ -181,8 +187,9 @@ const parsePermission = (
 ): Result.Result<CardText | null, CardDataError> => {
   // Rewritten to 「無」: the whole EF, tag and length included, is 00 (§3.3.4.6–7 notes, p. 11).
   if (data.length === gen1[file].size && isAllZero(data)) return Result.succeed(null)
-  return Result.flatMap(fixedObjects(file, data, [[file === "comprehensivePermission" ? 0xd5 : 0xd6, 120]]), ([value]) =>
-    text(file, value!)
+  return Result.flatMap(
+    fixedObjects(file, data, [[file === "comprehensivePermission" ? 0xd5 : 0xd6, 120]]),
+    ([value]) => text(file, value!)
   )
 }
 
@@ -218,7 +225,10 @@ const parseSignature = (data: Uint8Array) => {
     ]),
     ([checkCode, field]) => {
       const length = derLength(field!)
-      return { checkCode: checkCode!, certificate: length === undefined ? field! : field!.subarray(0, length) } as Signature
+      return {
+        checkCode: checkCode!,
+        certificate: length === undefined ? field! : field!.subarray(0, length)
+      } as Signature
     }
   )
 }
@@ -230,7 +240,11 @@ export const parse = (detection: Detection, raw: RawFiles): Effect.Effect<Reside
       const cardType = detection.cardType
       if (cardType !== "1" && cardType !== "2")
         return yield* Result.fail(
-          new CardDataError({ step: "residence.gen1.parse", field: "cardType", detail: "not a first-generation card type" })
+          new CardDataError({
+            step: "residence.gen1.parse",
+            field: "cardType",
+            detail: "not a first-generation card type"
+          })
         )
       const filesRead = gen1Files.filter((f) => raw[f] !== undefined)
       const card: { -readonly [K in keyof ResidenceCardGen1]: ResidenceCardGen1[K] } = {

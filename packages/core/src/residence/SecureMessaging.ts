@@ -62,7 +62,10 @@ export interface SecureReadOptions {
  * to chunks when a reader that claimed extended support answers `6700`. Fewer bytes than the file size is an error,
  * never a partial result.
  */
-export const readFile = Effect.fn("residence.readSecure")(function* (session: SecureSession, options: SecureReadOptions) {
+export const readFile = Effect.fn("residence.readSecure")(function* (
+  session: SecureSession,
+  options: SecureReadOptions
+) {
   const transport = yield* CardTransport
   const blockSize = session.suite.blockSize
 
