@@ -1,0 +1,110 @@
+// Host (terminal) side of the residence-card protocol, written in the tests from 在留カード等仕様書 Ver 1.5 別添1
+// with the core's vector-tested primitives only. It deliberately does not use the reader in @jpcard/core.
+import { concat, fromHex, toHex } from "@jpcard/core/Bytes"
+import { pad, retailMac, sha1, tdesCbcDecrypt, tdesCbcEncrypt, unpad } from "@jpcard/core/crypto"
+import { expect } from "vitest"
+import type { SimulatedCard } from "../src/SimulatedCard.js"
+
+export const hex = fromHex
+export { toHex }
+
+export interface Response {
+  readonly data: Uint8Array
+  readonly sw: number
+  readonly swHex: string
+}
+
+export const split = (response: Uint8Array): Response => {
+  const sw = (response[response.length - 2]! << 8) | response[response.length - 1]!
+  return { data: response.subarray(0, response.length - 2), sw, swHex: sw.toString(16).toUpperCase().padStart(4, "0") }
+}
+
+/** Sends hex or bytes and splits the answer. */
+export const send = (card: SimulatedCard, command: string | Uint8Array): Response =>
+  split(card.transmit(typeof command === "string" ? fromHex(command) : command))
+
+/** Sends and returns the status word as 4 hex digits. */
+export const swOf = (card: SimulatedCard, command: string | Uint8Array): string => send(card, command).swHex
+
+export const AID = {
+  DF1: "D392F0004F0200000000000000000000",
+  DF2: "D392F0004F0300000000000000000000",
+  DF3: "D392F0004F0400000000000000000000"
+} as const
+
+export const selectDf = (df: keyof typeof AID) => `00 A4 04 0C 10 ${AID[df]}`
+export const SELECT_MF = "00 A4 00 00 02 3F 00"
+
+/** Kenc = Kmac = SHA-1(card number)[0..16]. */
+export const baseKey = (cardNumber: string) => sha1(new TextEncoder().encode(cardNumber)).slice(0, 16)
+
+export const SPEC_RND_IFD = hex("11 22 33 44 55 66 77 88")
+export const SPEC_K_IFD = hex("40 41 42 43 44 45 46 47 48 49 4A 4B 4C 4D 4E 4F")
+
+/** GET CHALLENGE + MUTUAL AUTHENTICATE as the terminal does it; returns KSenc. Fails the test on any mismatch. */
+export const authenticate = (
+  card: SimulatedCard,
+  cardNumber: string,
+  rndIfd: Uint8Array = SPEC_RND_IFD,
+  kIfd: Uint8Array = SPEC_K_IFD
+): Uint8Array => {
+  const key = baseKey(cardNumber)
+  const challenge = send(card, "00 84 00 00 08")
+  expect(challenge.swHex).toBe("9000")
+  expect(challenge.data.length).toBe(8)
+  const eIfd = tdesCbcEncrypt(key, concat(rndIfd, challenge.data, kIfd))
+  const mIfd = retailMac(key, eIfd)
+  const answer = send(card, concat(hex("00 82 00 00 28"), eIfd, mIfd, hex("00")))
+  expect(answer.swHex).toBe("9000")
+  expect(answer.data.length).toBe(40)
+  const eIcc = answer.data.subarray(0, 32)
+  expect(toHex(retailMac(key, eIcc))).toBe(toHex(answer.data.subarray(32, 40)))
+  const plain = tdesCbcDecrypt(key, eIcc)
+  expect(toHex(plain.subarray(0, 8))).toBe(toHex(challenge.data))
+  expect(toHex(plain.subarray(8, 16))).toBe(toHex(rndIfd))
+  const kIcc = plain.subarray(16, 32)
+  const x = new Uint8Array(16)
+  for (let i = 0; i < 16; i++) x[i] = kIfd[i]! ^ kIcc[i]!
+  return sha1(concat(x, hex("00000001"))).slice(0, 16)
+}
+
+/** VERIFY `08 20 00 86 13 86 11 01 ‖ e[KSenc](number ‖ 80 00 00 00)`. */
+export const verifyApdu = (sessionKey: Uint8Array, cardNumber: string): Uint8Array =>
+  concat(hex("08 20 00 86 13 86 11 01"), tdesCbcEncrypt(sessionKey, pad(new TextEncoder().encode(cardNumber), 8)))
+
+/** Authenticates and verifies; returns KSenc. */
+export const login = (card: SimulatedCard, cardNumber: string): Uint8Array => {
+  const ks = authenticate(card, cardNumber)
+  expect(swOf(card, verifyApdu(ks, cardNumber))).toBe("9000")
+  return ks
+}
+
+/** SM READ BINARY, extended form `08 B0 P1 P2 00 00 04 96 02 XX XX 00 00`. */
+export const smReadExtended = (p1: number, p2: number, length = 0): Uint8Array =>
+  Uint8Array.of(0x08, 0xb0, p1, p2, 0x00, 0x00, 0x04, 0x96, 0x02, length >> 8, length & 0xff, 0x00, 0x00)
+
+/** SM READ BINARY, short form `08 B0 P1 P2 04 96 02 XX XX Le`. */
+export const smReadShort = (p1: number, p2: number, length = 0, le = 0): Uint8Array =>
+  Uint8Array.of(0x08, 0xb0, p1, p2, 0x04, 0x96, 0x02, length >> 8, length & 0xff, le)
+
+/** Parses `86 L 01 ‖ cryptogram` (the whole data field), decrypts and unpads. */
+export const openSm = (sessionKey: Uint8Array, data: Uint8Array): Uint8Array => {
+  expect(data[0]).toBe(0x86)
+  let offset = 1
+  let length = data[offset]!
+  if (length === 0x81) {
+    length = data[offset + 1]!
+    offset += 2
+  } else if (length === 0x82) {
+    length = (data[offset + 1]! << 8) | data[offset + 2]!
+    offset += 3
+  } else {
+    offset += 1
+  }
+  expect(offset + length).toBe(data.length)
+  expect(data[offset]).toBe(0x01)
+  const plain = tdesCbcDecrypt(sessionKey, data.subarray(offset + 1))
+  const unpadded = unpad(plain, 8)
+  expect(unpadded).toBeDefined()
+  return unpadded!
+}
