@@ -18,7 +18,8 @@ export const toHex = (bytes: Uint8Array): string => {
  */
 export const fromHex = (hex: string): Uint8Array => {
   const clean = hex.replace(/\s+/g, "")
-  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) throw new Error(`invalid hex literal (${clean.length} chars)`)
+  if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean))
+    throw new Error(`invalid hex literal (${clean.length} chars)`)
   const out = new Uint8Array(clean.length / 2)
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(clean.slice(2 * i, 2 * i + 2), 16)
   return out

@@ -41,6 +41,7 @@ export const StatusReason = Schema.Literals([
 ])
 export type StatusReason = typeof StatusReason.Type
 
+// biome-ignore-start lint/complexity/useSimpleNumberKeys: status words are read and searched for in hex
 const table: Record<number, readonly [StatusReason, string]> = {
   0x6283: ["FileBlocked", "selected file blocked"],
   0x6300: ["VerificationFailed", "verification failed"],
@@ -71,13 +72,16 @@ const table: Record<number, readonly [StatusReason, string]> = {
   0x6e00: ["ClassNotSupported", "class not supported"],
   0x6f00: ["CardFault", "no precise diagnosis (card self-test error)"]
 }
+// biome-ignore-end lint/complexity/useSimpleNumberKeys: status words are read and searched for in hex
 
 /** The reason and an English description of a status word. */
 export const describe = (sw: number): { readonly reason: StatusReason; readonly meaning: string } => {
   const known = table[sw]
   if (known !== undefined) return { reason: known[0], meaning: known[1] }
-  if ((sw & 0xfff0) === 0x63c0) return { reason: "VerificationFailed", meaning: `verification failed, ${sw & 0x0f} tries left` }
-  if (sw >> 8 === 0x6c) return { reason: "WrongLe", meaning: `wrong Le, ${sw & 0xff} bytes available` }
+  if ((sw & 0xfff0) === 0x63c0)
+    return { reason: "VerificationFailed", meaning: `verification failed, ${sw & 0x0f} tries left` }
+  // 6C00: SW2 00 stands for 256, as a short Le of 00 does (ISO/IEC 7816-4 §5.1.3).
+  if (sw >> 8 === 0x6c) return { reason: "WrongLe", meaning: `wrong Le, ${sw & 0xff || 256} bytes available` }
   return { reason: "Unknown", meaning: "unknown status" }
 }
 

@@ -5,9 +5,9 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { toHex } from "../Bytes.js"
 import * as Apdu from "../apdu/Apdu.js"
 import { CardStatusError } from "../apdu/StatusWord.js"
+import { toHex } from "../Bytes.js"
 import { ApduTrace, type Disclosure, describeData } from "../trace/ApduTrace.js"
 import { CardTransport, type CardTransportShape, type TransportError } from "../transport/CardTransport.js"
 
@@ -48,8 +48,7 @@ const MAX_GET_RESPONSE = 64
 export const exchange = Effect.fn("Iso7816.exchange")(function* (command: Apdu.Command, options: ExchangeOptions) {
   const transport = yield* CardTransport
   const trace = yield* ApduTrace
-  const send = Effect.fnUntraced(function* (cmd: Apdu.Command, step: string) {
-    const form = options.form ?? Apdu.requiredForm(cmd)
+  const send = Effect.fnUntraced(function* (cmd: Apdu.Command, step: string, form: Apdu.Form) {
     const raw = yield* transport.transmit(Apdu.encode(cmd, form))
     const response = Apdu.parseResponse(raw)
     if (response === undefined)
@@ -68,10 +67,11 @@ export const exchange = Effect.fn("Iso7816.exchange")(function* (command: Apdu.C
     return response
   })
 
-  let response = yield* send(command, options.step)
+  let response = yield* send(command, options.step, options.form ?? Apdu.requiredForm(command))
   if (response.sw >> 8 === 0x6c) {
     // ISO/IEC 7816-4 §5.1.3: wrong Le; SW2 gives the exact length available. Resend once.
-    response = yield* send({ ...command, le: response.sw & 0xff || 256 }, options.step)
+    const resend = { ...command, le: response.sw & 0xff || 256 }
+    response = yield* send(resend, options.step, options.form ?? Apdu.requiredForm(resend))
   }
   if (response.sw >> 8 === 0x61) {
     const parts: Array<Uint8Array> = [response.data]
@@ -80,8 +80,10 @@ export const exchange = Effect.fn("Iso7816.exchange")(function* (command: Apdu.C
       if (i >= MAX_GET_RESPONSE)
         return yield* new Apdu.MalformedResponseError({ step: options.step, detail: "endless GET RESPONSE chain" })
       const le = response.sw & 0xff || 256
-      // GET RESPONSE keeps the logical channel of the command but never secure messaging.
-      response = yield* send(Apdu.command(command.cla & 0x03, 0xc0, 0, 0, undefined, le), `${options.step}.getResponse`)
+      // GET RESPONSE keeps the logical channel of the command but never secure messaging, and its Le (at most 256,
+      // from SW2) is always short, whatever form the command was forced into.
+      const getResponse = Apdu.command(command.cla & 0x03, 0xc0, 0, 0, undefined, le)
+      response = yield* send(getResponse, `${options.step}.getResponse`, "short")
       parts.push(response.data)
       total += response.data.length
     }
@@ -128,18 +130,30 @@ export const getChallenge = (length: number, step: string) =>
         )
   )
 
-/** P1-P2 of READ BINARY: by short EF identifier with an 8-bit offset, or on the current EF with a 15-bit offset. */
-export const readBinaryP1P2 = (target: { readonly sfi: number } | undefined, offset: number): readonly [number, number] => {
+/**
+ * P1-P2 of READ BINARY: by short EF identifier (1–30) with an 8-bit offset, or on the current EF with a 15-bit offset.
+ * Out-of-range values are programming errors and throw a `RangeError` (an SFI of 33 must not silently read SFI 1).
+ */
+export const readBinaryP1P2 = (
+  target: { readonly sfi: number } | undefined,
+  offset: number
+): readonly [number, number] => {
+  if (!Number.isInteger(offset) || offset < 0) throw new RangeError("READ BINARY offset must be a non-negative integer")
   if (target !== undefined) {
+    if (!Number.isInteger(target.sfi) || target.sfi < 1 || target.sfi > 30)
+      throw new RangeError("a short EF identifier is 1 to 30")
     if (offset > 0xff) throw new RangeError("READ BINARY by SFI takes an offset of at most 255")
-    return [0x80 | (target.sfi & 0x1f), offset]
+    return [0x80 | target.sfi, offset]
   }
   if (offset > 0x7fff) throw new RangeError("READ BINARY offset above 32767")
   return [(offset >> 8) & 0x7f, offset & 0xff]
 }
 
 /** The plan for reading `size` bytes in chunks of at most `chunk`: one entry per APDU. */
-export const planChunks = (size: number, chunk: number): ReadonlyArray<{ readonly offset: number; readonly length: number }> => {
+export const planChunks = (
+  size: number,
+  chunk: number
+): ReadonlyArray<{ readonly offset: number; readonly length: number }> => {
   const plan: Array<{ offset: number; length: number }> = []
   for (let offset = 0; offset < size; offset += chunk) plan.push({ offset, length: Math.min(chunk, size - offset) })
   return plan
@@ -167,32 +181,42 @@ const concatChunks = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
 }
 
 /**
- * Reads a whole EF of known size in plain: one extended READ BINARY when the transport supports it, short chunks
- * otherwise, and short chunks again if a reader that claimed extended support answers `6700`. A file that ends
- * early is an error naming the step: never a partial result.
+ * Reads a whole EF of known size in plain: one extended READ BINARY when the transport supports it and the file fits
+ * one response, chunks of the largest response otherwise, and short chunks again if a reader that claimed extended
+ * support answers `6700` to an extended READ BINARY. A file that ends early is an error naming the step: never a
+ * partial result.
  */
 export const readFile = Effect.fn("Iso7816.readFile")(function* (options: ReadFileOptions) {
   const transport = yield* CardTransport
   const cla = options.cla ?? 0x00
-  const readChunks = Effect.fnUntraced(function* (chunk: number) {
-    const parts: Array<Uint8Array> = []
-    for (const { offset, length } of planChunks(options.size, chunk)) {
-      const [p1, p2] = readBinaryP1P2(offset === 0 ? { sfi: options.sfi } : undefined, offset)
-      const response = yield* exchange(Apdu.command(cla, 0xb0, p1, p2, undefined, length), { step: options.step })
-      const data = yield* expectOk(options.step)(response)
-      if (data.length !== length)
-        return yield* new Apdu.MalformedResponseError({
-          step: options.step,
-          detail: `${data.length} bytes at offset ${offset}, ${length} expected`
-        })
-      parts.push(data)
-    }
-    return concatChunks(parts)
-  })
+  const [sfiP1] = readBinaryP1P2({ sfi: options.sfi }, 0)
+  const readChunks: (chunk: number) => Effect.Effect<Uint8Array, ExchangeError | CardStatusError, CardTransport> =
+    Effect.fnUntraced(function* (chunk: number) {
+      const parts: Array<Uint8Array> = []
+      for (const { offset, length } of planChunks(options.size, chunk)) {
+        const [p1, p2] = readBinaryP1P2(offset === 0 ? { sfi: options.sfi } : undefined, offset)
+        const cmd = Apdu.command(cla, 0xb0, p1, p2, undefined, length)
+        const response = yield* exchange(cmd, { step: options.step })
+        if (response.sw === 0x6700 && Apdu.requiredForm(cmd) === "extended") {
+          // Extended chunks (a transport whose responses are capped, e.g. iOS at 1693 bytes) refused: start over in
+          // short chunks. This recursion ends, since short chunks are never extended.
+          markExtendedRefused(transport)
+          return yield* readChunks(maxResponseData(transport))
+        }
+        const data = yield* expectOk(options.step)(response)
+        if (data.length !== length)
+          return yield* new Apdu.MalformedResponseError({
+            step: options.step,
+            detail: `${data.length} bytes at offset ${offset}, ${length} expected`
+          })
+        parts.push(data)
+      }
+      return concatChunks(parts)
+    })
   const chunk = maxResponseData(transport)
   if (useExtended(transport) && options.size > 256 && chunk >= options.size) {
     // Whole file in one APDU, the spec's form `00 B0 P1 00 00 00 00` (Le 0000 = everything, up to 65536 bytes).
-    const response = yield* exchange(Apdu.command(cla, 0xb0, 0x80 | options.sfi, 0x00, undefined, 65536), {
+    const response = yield* exchange(Apdu.command(cla, 0xb0, sfiP1, 0x00, undefined, 65536), {
       step: options.step,
       form: "extended"
     })

@@ -9,7 +9,13 @@ import { Effect, Schema, SchemaGetter, SchemaIssue } from "effect"
 const isoPattern = /^(\d{4})-(\d{2})-(\d{2})$/
 
 const daysInMonth = (year: number, month: number): number =>
-  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+  month === 2
+    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+      ? 29
+      : 28
+    : [4, 6, 9, 11].includes(month)
+      ? 30
+      : 31
 
 /** Whether year, month and day name a real day of the Gregorian calendar. */
 export const isValidDate = (year: number, month: number, day: number): boolean =>
@@ -18,10 +24,13 @@ export const isValidDate = (year: number, month: number, day: number): boolean =
 /** `YYYY-MM-DD`, a real calendar date. */
 export const CalendarDate = Schema.String.pipe(
   Schema.check(
-    Schema.makeFilter((s: string) => {
-      const m = isoPattern.exec(s)
-      return m !== null && isValidDate(Number(m[1]), Number(m[2]), Number(m[3]))
-    }, { message: "expected a calendar date YYYY-MM-DD" })
+    Schema.makeFilter(
+      (s: string) => {
+        const m = isoPattern.exec(s)
+        return m !== null && isValidDate(Number(m[1]), Number(m[2]), Number(m[3]))
+      },
+      { message: "expected a calendar date YYYY-MM-DD" }
+    )
   ),
   Schema.brand("CalendarDate")
 )

@@ -1,7 +1,11 @@
 /**
- * BER-TLV (ISO/IEC 8825-1 as profiled by ISO/IEC 7816-4 §5.2): multi-byte tags, definite lengths in one byte
- * (00–7F) or `81`–`84` followed by 1–4 bytes. Decoding is strict about bounds: a tag, length or value that runs
- * past the input is a `TlvError`, never an exception or an out-of-bounds read.
+ * BER-TLV (ISO/IEC 8825-1 as profiled by ISO/IEC 7816-4 §5.2) as the Japanese card specs use it: tags of one or two
+ * bytes, definite lengths in one byte (00–7F) or `81`–`84` followed by 1–4 bytes. Decoding is strict about bounds: a
+ * tag, length or value that runs past the input is a `TlvError`, never an exception or an out-of-bounds read.
+ *
+ * A first tag byte whose low five bits are all set is followed by exactly one more tag byte, taken whole. Strict BER
+ * would read b8 of that byte as "another tag byte follows", but the residence card's `DF D1` (SPEC2 §3.2.3.1: tags are
+ * 1–2 bytes) sets b8, and neither card family uses a three-byte tag.
  *
  * @since 0.1.0
  */
@@ -31,7 +35,7 @@ export type TlvErrorReason = typeof TlvErrorReason.Type
 
 const explain: Record<TlvErrorReason, string> = {
   TruncatedTag: "the data ends inside a tag",
-  TagTooLong: "a tag is longer than 3 bytes",
+  TagTooLong: "a tag is longer than 2 bytes",
   TruncatedLength: "the data ends inside a length field",
   IndefiniteLength: "an indefinite length (80) is not allowed here",
   LengthTooLong: "a length field is longer than 4 bytes",
@@ -39,6 +43,11 @@ const explain: Record<TlvErrorReason, string> = {
   TrailingData: "unexpected bytes after the last data object"
 }
 
+/**
+ * `offset` is where the faulty field starts: the tag for `TruncatedTag`, the length field for `TruncatedLength`,
+ * `IndefiniteLength` and `LengthTooLong`, the value for `TruncatedValue`, and the first unexpected byte for
+ * `TrailingData`. (`TagTooLong` is not produced: tags are read as at most two bytes; see the module comment.)
+ */
 export class TlvError extends Schema.TaggedError<TlvError>()("TlvError", {
   reason: TlvErrorReason,
   offset: Schema.Number
@@ -52,29 +61,24 @@ export class TlvError extends Schema.TaggedError<TlvError>()("TlvError", {
 export const decodeAt = (input: Uint8Array, offset: number): Result.Result<Tlv, TlvError> => {
   const fail = (reason: TlvErrorReason, at: number) => Result.fail(new TlvError({ reason, offset: at }))
   let i = offset
-  if (i >= input.length) return fail("TruncatedTag", i)
+  if (i >= input.length) return fail("TruncatedTag", offset)
   const first = input[i++]!
   let tag = first
   if ((first & 0x1f) === 0x1f) {
-    // Subsequent tag bytes: b8 set means another byte follows (ISO/IEC 7816-4 §5.2.2.1).
-    let count = 0
-    for (;;) {
-      if (i >= input.length) return fail("TruncatedTag", i)
-      const b = input[i++]!
-      tag = tag * 256 + b
-      if (++count > 2) return fail("TagTooLong", offset)
-      if ((b & 0x80) === 0) break
-    }
+    // Two-byte tag; the second byte is taken whole, b8 included (`DF D1`; see the module comment).
+    if (i >= input.length) return fail("TruncatedTag", offset)
+    tag = tag * 256 + input[i++]!
   }
-  if (i >= input.length) return fail("TruncatedLength", i)
+  const lengthStart = i
+  if (i >= input.length) return fail("TruncatedLength", lengthStart)
   const l0 = input[i++]!
   let length: number
   if (l0 < 0x80) length = l0
-  else if (l0 === 0x80) return fail("IndefiniteLength", i - 1)
+  else if (l0 === 0x80) return fail("IndefiniteLength", lengthStart)
   else {
     const n = l0 & 0x7f
-    if (n > 4) return fail("LengthTooLong", i - 1)
-    if (i + n > input.length) return fail("TruncatedLength", i)
+    if (n > 4) return fail("LengthTooLong", lengthStart)
+    if (i + n > input.length) return fail("TruncatedLength", lengthStart)
     length = 0
     for (let k = 0; k < n; k++) length = length * 256 + input[i++]!
   }
@@ -92,11 +96,23 @@ export interface DecodeOptions {
   /**
    * What may follow the last data object: nothing (`"none"`, the default), `00` bytes (fixed-size EFs padded with
    * zeros) or `FF`/`00` filler (My Number card EFs).
+   *
+   * With `"filler"`, an `FF` where a tag would start begins the filler only when the byte after it is `FF` or `00`, or
+   * there is none: otherwise it is the first byte of a two-byte tag, as in the My Number card's `FF10` and `FF20`.
    */
   readonly trailing?: "none" | "zeros" | "filler"
 }
 
 const isFiller = (b: number, trailing: "zeros" | "filler") => b === 0x00 || (trailing === "filler" && b === 0xff)
+
+/** Whether the filler starts at `offset`, where a tag would otherwise start. */
+const fillerStarts = (input: Uint8Array, offset: number, trailing: "zeros" | "filler"): boolean => {
+  const b = input[offset]!
+  if (b === 0x00) return true
+  if (trailing !== "filler" || b !== 0xff) return false
+  const next = input[offset + 1]
+  return next === undefined || isFiller(next, trailing)
+}
 
 /** Decodes a sequence of concatenated data objects. */
 export const decodeAllResult = (
@@ -107,8 +123,9 @@ export const decodeAllResult = (
   const out: Array<Tlv> = []
   let offset = 0
   while (offset < input.length) {
-    if (trailing !== "none" && isFiller(input[offset]!, trailing)) {
-      // A tag never starts with 00 or FF (ISO/IEC 7816-4 §5.2.2.1): from here on everything must be filler.
+    if (trailing !== "none" && fillerStarts(input, offset, trailing)) {
+      // No tag of these cards starts with 00 (ISO/IEC 7816-4 §5.2.2.1), nor with FF FF or FF 00: from here on
+      // everything must be filler.
       for (let k = offset; k < input.length; k++)
         if (!isFiller(input[k]!, trailing)) return Result.fail(new TlvError({ reason: "TrailingData", offset: k }))
       break
@@ -127,10 +144,14 @@ export const decodeAll = (input: Uint8Array, options?: DecodeOptions): Effect.Ef
 /** The first data object with this tag among `tlvs`. */
 export const find = (tlvs: ReadonlyArray<Tlv>, tag: number): Tlv | undefined => tlvs.find((t) => t.tag === tag)
 
+/** The tag bytes, refusing a tag that `decodeAt` would read back differently. */
 const tagBytes = (tag: number): Array<number> => {
-  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffff) throw new RangeError("TLV tag out of range")
-  if (tag > 0xffff) return [tag >> 16, (tag >> 8) & 0xff, tag & 0xff]
-  if (tag > 0xff) return [tag >> 8, tag & 0xff]
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffff) throw new RangeError("TLV tag out of range")
+  if (tag > 0xff) {
+    if (((tag >> 8) & 0x1f) !== 0x1f) throw new RangeError("a two-byte TLV tag must start with a byte xxx11111")
+    return [tag >> 8, tag & 0xff]
+  }
+  if ((tag & 0x1f) === 0x1f) throw new RangeError("a one-byte TLV tag cannot end in 11111")
   return [tag]
 }
 

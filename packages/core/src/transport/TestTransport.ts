@@ -54,4 +54,5 @@ export const fromFunction = (
     })
 })
 
-export const layer = (transport: CardTransportShape): Layer.Layer<CardTransport> => Layer.succeed(CardTransport, transport)
+export const layer = (transport: CardTransportShape): Layer.Layer<CardTransport> =>
+  Layer.succeed(CardTransport, transport)

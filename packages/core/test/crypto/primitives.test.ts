@@ -26,7 +26,11 @@ describe("DES (FIPS 81, NIST SP 800-17)", () => {
   })
   it("encrypts the FIPS 81 CBC example", () => {
     // FIPS 81 Appendix C, Table C1: IV 1234567890ABCDEF, "Now is the time for all "
-    const ct = desCbcEncrypt(fromHex("0123456789ABCDEF"), ascii("Now is the time for all "), fromHex("1234567890ABCDEF"))
+    const ct = desCbcEncrypt(
+      fromHex("0123456789ABCDEF"),
+      ascii("Now is the time for all "),
+      fromHex("1234567890ABCDEF")
+    )
     expect(toHex(ct)).toBe("E5C7CDDE872BF27C43E934008C389C0F683788499A7C05F6")
   })
   it("decrypts what it encrypts (NIST SP 800-17 variable plaintext, round 1)", () => {
@@ -55,9 +59,7 @@ describe("two-key TDES-CBC and the Retail MAC (ICAO Doc 9303-11, BAC worked exam
     expect(toHex(retailMac(kMac, fromHex(eIfd)))).toBe("5F1448EEA8AD90A7")
   })
   it("checks the card's answer: M_IC over E_IC", () => {
-    const response = fromHex(
-      "46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F 2F2D235D074D7449"
-    )
+    const response = fromHex("46B9342A41396CD7386BF5803104D7CEDC122B9132139BAF2EEDC94EE178534F 2F2D235D074D7449")
     expect(toHex(retailMac(kMac, response.subarray(0, 32)))).toBe("2F2D235D074D7449")
     expect(toHex(tdesCbcDecrypt(kEnc, response.subarray(0, 32)))).toBe(
       "4608F91988702212781723860C06C2260B4F80323EB3191CB04970CB4052790B"
