@@ -8,9 +8,9 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
-import { concat, equalConstantTime } from "../Bytes.js"
 import * as Apdu from "../apdu/Apdu.js"
 import { CardStatusError } from "../apdu/StatusWord.js"
+import { concat, equalConstantTime } from "../Bytes.js"
 import { pad } from "../crypto/Padding.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
 import { SecureRandom } from "../random/SecureRandom.js"

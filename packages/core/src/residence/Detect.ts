@@ -35,15 +35,28 @@ const generationOf: Record<CardType, Detection["generation"]> = {
 
 const isCardType = (value: string): value is CardType => Object.hasOwn(generationOf, value)
 
-/** Reads a small free EF whole: the spec's extended form `00 B0 P1 00 00 00 00`, or short Le `00` on short links. */
+/**
+ * Reads a small free EF whole: the spec's extended form `00 B0 P1 00 00 00 00`, or short Le `00` on short links
+ * (and again in short form if a reader that claimed extended support answers 6700). Returns the response with its
+ * status, for `detect` to judge.
+ */
 const readFree = (sfi: number, step: string) =>
   Effect.gen(function* () {
     const transport = yield* CardTransport
-    const extended = Iso7816.useExtended(transport)
-    return yield* Iso7816.command(Apdu.command(0x00, 0xb0, 0x80 | sfi, 0x00, undefined, extended ? 65536 : 256), {
-      step,
-      form: extended ? "extended" : "short"
-    })
+    const [p1, p2] = Iso7816.readBinaryP1P2({ sfi }, 0)
+    const send = () => {
+      const extended = Iso7816.useExtended(transport)
+      return Iso7816.exchange(Apdu.command(0x00, 0xb0, p1, p2, undefined, extended ? 65536 : 256), {
+        step,
+        form: extended ? "extended" : "short"
+      })
+    }
+    const response = yield* send()
+    if (response.sw === 0x6700 && Iso7816.useExtended(transport)) {
+      Iso7816.markExtendedRefused(transport)
+      return yield* send()
+    }
+    return response
   })
 
 const printable = (bytes: Uint8Array): string | undefined => {
@@ -74,9 +87,19 @@ export const parseFreeObject = (
 /** Reads MF/EF01 and MF/EF02 and classifies the card. Fails with `UnsupportedCardError` for an unknown card type. */
 export const detect = Effect.fn("residence.detect")(function* () {
   const step = "residence.detect"
-  const common = yield* readFree(mf.commonData.sfi, `${step}.commonData`)
+  let commonResponse = yield* readFree(mf.commonData.sfi, `${step}.commonData`)
+  if (commonResponse.sw === 0x6a82) {
+    // After activation the MF is current (在留カード等仕様書 §3.1, p. 6), so a fresh session needs no SELECT. On a
+    // session that already selected a DF, the MF's short EF identifiers are not found: select the MF, read again.
+    yield* Iso7816.selectMf(`${step}.selectMf`)
+    commonResponse = yield* readFree(mf.commonData.sfi, `${step}.commonData`)
+  }
+  const common = yield* Iso7816.expectOk(`${step}.commonData`)(commonResponse)
   const specVersion = yield* Effect.fromResult(parseFreeObject(common, 0xc0, step, "MF/EF01 仕様バージョン番号"))
-  const typeData = yield* readFree(mf.cardType.sfi, `${step}.cardType`)
+  const typeData = yield* Effect.flatMap(
+    readFree(mf.cardType.sfi, `${step}.cardType`),
+    Iso7816.expectOk(`${step}.cardType`)
+  )
   const cardType = yield* Effect.fromResult(parseFreeObject(typeData, 0xc1, step, "MF/EF02 カード種別"))
   if (!isCardType(cardType)) return yield* new UnsupportedCardError({ step, kind: "UnknownCardType", cardType })
   return { specVersion, cardType, generation: generationOf[cardType] } satisfies Detection as Detection

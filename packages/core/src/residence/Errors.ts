@@ -30,16 +30,13 @@ export class ResidenceAuthenticationError extends Schema.TaggedError<ResidenceAu
   { step: Schema.String, reason: AuthenticationFailure }
 ) {
   override get message(): string {
-    switch (this.reason) {
-      case "WrongCardNumber":
-        return this.step.endsWith("mutualAuthenticate")
-          ? `${this.step}: the card rejected the card number (or the handshake of the wrong card generation was used); check the 12-character number printed on the card and try again`
-          : `${this.step}: the card rejected the card number; check the 12-character number printed on the card and try again`
-      case "CardMacInvalid":
-        return `${this.step}: the card's authentication code is wrong: the card did not prove it knows the key (not a genuine card, or a corrupted answer); read again, and treat the card as suspect if this repeats`
-      case "RandomMismatch":
-        return `${this.step}: the card did not echo the challenge: the answer is not fresh (replayed or corrupted); read again, and treat the card as suspect if this repeats`
-    }
+    if (this.reason === "CardMacInvalid")
+      return `${this.step}: the card's authentication code is wrong: the card did not prove it knows the key (not a genuine card, or a corrupted answer); read again, and treat the card as suspect if this repeats`
+    if (this.reason === "RandomMismatch")
+      return `${this.step}: the card did not echo the challenge: the answer is not fresh (replayed or corrupted); read again, and treat the card as suspect if this repeats`
+    return this.step.endsWith("mutualAuthenticate")
+      ? `${this.step}: the card rejected the card number (or the handshake of the wrong card generation was used); check the 12-character number printed on the card and try again`
+      : `${this.step}: the card rejected the card number; check the 12-character number printed on the card and try again`
   }
 }
 
@@ -84,13 +81,10 @@ export class UnsupportedCardError extends Schema.TaggedError<UnsupportedCardErro
   cardType: Schema.String
 }) {
   override get message(): string {
-    switch (this.kind) {
-      case "GenerationMismatch":
-        return `${this.step}: card type "${this.cardType}" is of the other generation than the one requested; let the reader choose the generation from the card type (do not force it)`
-      case "SpecifiedCard":
-        return `${this.step}: card type "${this.cardType}" is a specified residence card on a My Number card chip (特定在留カード), which jpcard does not read yet`
-      case "UnknownCardType":
-        return `${this.step}: card type "${this.cardType}" is not a residence card type (1, 2, 05–08); is this a residence card?`
-    }
+    if (this.kind === "GenerationMismatch")
+      return `${this.step}: card type "${this.cardType}" is of the other generation than the one requested; let the reader choose the generation from the card type (do not force it)`
+    if (this.kind === "SpecifiedCard")
+      return `${this.step}: card type "${this.cardType}" is a specified residence card on a My Number card chip (特定在留カード), which jpcard does not read yet`
+    return `${this.step}: card type "${this.cardType}" is not a residence card type (1, 2, 05–08); is this a residence card?`
   }
 }

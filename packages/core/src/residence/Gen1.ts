@@ -6,7 +6,7 @@
  */
 import { Effect, Result, Schema } from "effect"
 import * as Iso7816 from "../iso7816/Iso7816.js"
-import { CalendarDateFromYyyymmdd, type CalendarDate } from "../schema/CalendarDate.js"
+import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarDate.js"
 import * as Tlv from "../tlv/Tlv.js"
 import type { Detection } from "./Detect.js"
 import { CardDataError } from "./Errors.js"

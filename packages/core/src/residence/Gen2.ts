@@ -8,8 +8,8 @@
  */
 import {
   ApplicationStatus,
-  CodeTables,
   type CodedValue,
+  CodeTables,
   CommissionerRecord,
   Permission,
   ResidencePeriod,

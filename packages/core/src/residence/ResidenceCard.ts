@@ -19,8 +19,8 @@ import * as Gen1 from "./Gen1.js"
 import * as Gen2 from "./Gen2.js"
 import type { SecureSession } from "./Session.js"
 
-export { detect }
 export type { Detection }
+export { detect }
 
 export type ResidenceCard = Gen1.ResidenceCardGen1 | Gen2.ResidenceCardGen2
 export type ResidenceFile = Gen1File | Gen2File

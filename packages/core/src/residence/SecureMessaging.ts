@@ -8,6 +8,7 @@
  */
 import { Effect, Result } from "effect"
 import * as Apdu from "../apdu/Apdu.js"
+import type { CardStatusError } from "../apdu/StatusWord.js"
 import { unpad } from "../crypto/Padding.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
 import * as Tlv from "../tlv/Tlv.js"
@@ -50,6 +51,8 @@ export const unwrapResponse = (
 
 const smLe = (length: number) => Uint8Array.of(0x96, 0x02, (length >> 8) & 0xff, length & 0xff)
 
+type ReadError = Iso7816.ExchangeError | CardStatusError | SecureMessagingError
+
 export interface SecureReadOptions {
   readonly sfi: number
   readonly size: number
@@ -90,12 +93,18 @@ export const readFile = Effect.fn("residence.readSecure")(function* (
       return plain
     })
 
-  const readChunks = Effect.fnUntraced(function* () {
+  // Chunks sized so that each encrypted response fits the link. A reader that claimed extended support and answers
+  // 6700 is remembered for the session, and the file is read again from the start in short chunks.
+  const readChunks: () => Effect.Effect<Uint8Array, ReadError, CardTransport> = Effect.fnUntraced(function* () {
     const chunk = maxPlaintextPerResponse(Iso7816.maxResponseData(transport), blockSize)
     const out = new Uint8Array(options.size)
     for (const { offset, length } of Iso7816.planChunks(options.size, chunk)) {
       const [p1, p2] = Iso7816.readBinaryP1P2(offset === 0 ? { sfi: options.sfi } : undefined, offset)
       const response = yield* readOnce(p1, p2, length, false)
+      if (response.sw === 0x6700 && Iso7816.useExtended(transport)) {
+        Iso7816.markExtendedRefused(transport)
+        return yield* readChunks()
+      }
       out.set(yield* decryptChecked(response, length, offset), offset)
     }
     return out
@@ -103,7 +112,8 @@ export const readFile = Effect.fn("residence.readSecure")(function* (
 
   const whole = responseObjectSize(options.size, blockSize)
   if (Iso7816.useExtended(transport) && Iso7816.maxResponseData(transport) >= whole) {
-    const response = yield* readOnce(0x80 | options.sfi, 0x00, options.size, true)
+    const [p1, p2] = Iso7816.readBinaryP1P2({ sfi: options.sfi }, 0)
+    const response = yield* readOnce(p1, p2, options.size, true)
     if (response.sw === 0x6700) {
       Iso7816.markExtendedRefused(transport)
       return yield* readChunks()

@@ -6,10 +6,10 @@ import { Effect, Layer } from "effect"
 import { concat, fromHex, toHex } from "../../src/Bytes.js"
 import { aesCbcEncrypt, pad, tdesCbcEncrypt } from "../../src/crypto/index.js"
 import * as SecureRandom from "../../src/random/SecureRandom.js"
+import * as Authenticate from "../../src/residence/Authenticate.js"
 import { CardNumber } from "../../src/residence/CardNumber.js"
 import { aes, deriveAccessKey, deriveSessionKey, tdes } from "../../src/residence/CipherSuite.js"
 import * as ResidenceCard from "../../src/residence/ResidenceCard.js"
-import * as Authenticate from "../../src/residence/Authenticate.js"
 import * as TestTransport from "../../src/transport/TestTransport.js"
 
 const spec = {
