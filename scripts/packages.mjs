@@ -1,2 +1,2 @@
 // The workspace packages in build order (each after the packages it imports).
-export const packages = ["core", "codes", "sim", "verify", "transport-pcsc", "transport-webnfc", "cli"]
+export const packages = ["codes", "core", "sim", "verify", "transport-pcsc", "transport-webnfc", "cli"]

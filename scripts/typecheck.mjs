@@ -3,10 +3,11 @@
 // second pass is what keeps Node built-ins out of the browser packages.
 import { execFileSync } from "node:child_process"
 import { existsSync } from "node:fs"
-import { createRequire } from "node:module"
+import { fileURLToPath } from "node:url"
 import { packages } from "./packages.mjs"
 
-const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
+// TypeScript 7 exports no bin path; its launcher sits at a fixed place in the package.
+const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url))
 let failed = false
 for (const name of packages) {
   for (const [config, extra] of [[`packages/${name}/tsconfig.json`, []], [`packages/${name}/tsconfig.build.json`, ["--noEmit", "--customConditions", "@jpcard/source"]]]) {

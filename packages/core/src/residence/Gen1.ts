@@ -189,7 +189,8 @@ const parsePermission = (
   if (data.length === gen1[file].size && isAllZero(data)) return Result.succeed(null)
   return Result.flatMap(
     fixedObjects(file, data, [[file === "comprehensivePermission" ? 0xd5 : 0xd6, 120]]),
-    ([value]) => text(file, value!)
+    // A present but blank field (all-zero value) also means that no permission is recorded.
+    ([value]) => Result.map(text(file, value!), (t) => (t.text === "" ? null : t))
   )
 }
 

@@ -1,0 +1,68 @@
+/**
+ * `jpcard demo`: the main job on the built-in simulated cards. Every card goes through the whole pipeline (detect,
+ * authenticate, read, parse) over an in-memory transport; each decoded card is printed as JSON and its images are
+ * written to files. No reader needed.
+ */
+import { ResidenceCard } from "@jpcard/core"
+import { ResidenceGen1, SimTransport } from "@jpcard/sim"
+import { Console, Effect, Path } from "effect"
+import { Command, Flag } from "effect/cli"
+import { render, summary } from "../Render.js"
+
+interface DemoCard {
+  readonly name: string
+  readonly description: string
+  readonly card: () => ResidenceGen1.Gen1Card
+}
+
+/** The simulated cards the demo reads. All holders and keys are fictitious test material. */
+export const demoCards: ReadonlyArray<DemoCard> = [
+  {
+    name: "residence-card-gen1",
+    description: "first-generation residence card (在留カード, type 1)",
+    card: () => ResidenceGen1.make({ seed: "demo-1" })
+  },
+  {
+    name: "special-permanent-resident-gen1",
+    description: "first-generation special permanent resident certificate (特別永住者証明書, type 2)",
+    card: () => ResidenceGen1.make({ seed: "demo-2", cardType: "2", cardNumber: "XY98765432ZW" })
+  },
+  {
+    name: "residence-card-gen1-under16",
+    description: "first-generation residence card issued under 16 (no face image, no signature)",
+    card: () => ResidenceGen1.make({ seed: "demo-3", under16: true, comprehensivePermission: null })
+  }
+]
+
+export const demo = Command.make(
+  "demo",
+  {
+    out: Flag.String("out").pipe(
+      Flag.withDescription("folder for the images (native format and PNG) and the decoded cards"),
+      Flag.withDefault("out")
+    )
+  },
+  Effect.fn("cli.demo")(function* ({ out }) {
+    const path = yield* Path.Path
+    const results: Array<unknown> = []
+    for (const entry of demoCards) {
+      const card = entry.card()
+      const sim = SimTransport.make(card)
+      yield* Console.error(`reading the simulated ${entry.description}`)
+      const decoded = yield* ResidenceCard.read(card.cardNumber, {
+        onFile: (file, done, total) => console.error(`  ${done}/${total} ${file}`)
+      }).pipe(Effect.provide(sim.layer))
+      const stats = sim.stats()
+      yield* Console.error(
+        `  ${summary(decoded)}; ${stats.apdus} APDUs, ${stats.bytesSent + stats.bytesReceived} bytes exchanged`
+      )
+      const json = yield* render(decoded, {
+        outDir: path.join(out, entry.name),
+        warn: (message) => console.error(`  warning: ${message}`)
+      })
+      results.push({ name: entry.name, card: json })
+    }
+    yield* Console.log(JSON.stringify(results, null, 2))
+    yield* Console.error(`images written to ${out}/`)
+  })
+).pipe(Command.withDescription("Read the built-in simulated cards end to end (no reader needed)"))
