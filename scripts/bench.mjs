@@ -1,0 +1,107 @@
+// `npm run bench`: the performance numbers of the issues, measured on the built packages (dist/). Prints a table and
+// writes bench-results.json as [{ name, value, unit }]. Each block states its model and assumptions.
+import { writeFileSync } from "node:fs"
+import { performance } from "node:perf_hooks"
+import { ResidenceFiles as Files, ResidenceCard } from "@jpcard/core"
+import { ResidenceGen1, SimTransport } from "@jpcard/sim"
+import { Effect } from "effect"
+
+const results = []
+const notes = []
+const record = (name, value, unit, note) => {
+  results.push({ name, value, unit })
+  if (note) notes.push(`${name}: ${note}`)
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Link model for contactless reads: the bytes of every command and response at 424 kbit/s, plus a fixed overhead per
+// APDU for frame turnaround and card processing. The overhead is an assumption, stated here and in the table.
+const LINK_BITS_PER_S = 424_000
+const OVERHEAD_MS_PER_APDU = 2.0
+const linkMs = (apdus, bytes) => (bytes * 8 * 1000) / LINK_BITS_PER_S + apdus * OVERHEAD_MS_PER_APDU
+
+// The most plaintext one secure-messaging response of at most `limit` data bytes can carry, found by trying every
+// size (independent of the reader's own planner, which this number checks): 86 ‖ L ‖ 01 ‖ ciphertext, ciphertext =
+// plaintext padded with 80 00.. to whole blocks (always at least one padding byte).
+const berLengthSize = (n) => (n < 0x80 ? 1 : n <= 0xff ? 2 : n <= 0xffff ? 3 : 4)
+const smObjectSize = (plain, block) => {
+  const ct = (Math.floor(plain / block) + 1) * block
+  return 1 + berLengthSize(1 + ct) + 1 + ct
+}
+const maxPlainPerResponse = (limit, block) => {
+  let best = 0
+  for (let p = 0; p <= limit; p++) if (smObjectSize(p, block) <= limit) best = p
+  return best
+}
+
+/**
+ * The fewest APDUs a full read can take under a response limit: detect (2 free reads), authentication (GET CHALLENGE,
+ * MUTUAL AUTHENTICATE, VERIFY), one SELECT per DF, and per file the fewest READ BINARYs: DF1 files must be read under
+ * secure messaging; DF2 and DF3 files may be read in plain or under SM, whichever needs fewer.
+ */
+const minimumApdus = (files, limit, block) => {
+  let n = 2 + 3
+  const dfs = new Set()
+  for (const f of files) {
+    dfs.add(f.df)
+    const sm = Math.ceil(f.size / maxPlainPerResponse(limit, block))
+    const plain = Math.ceil(f.size / limit)
+    n += f.df === "df1" ? sm : Math.min(sm, plain)
+  }
+  return n + dfs.size
+}
+
+const readOnce = async (card, options, readOptions = {}) => {
+  const sim = SimTransport.make(card, options)
+  const started = performance.now()
+  const result = await Effect.runPromise(
+    ResidenceCard.read(card.cardNumber, readOptions).pipe(Effect.provide(sim.layer))
+  )
+  return { result, stats: sim.stats(), ms: performance.now() - started }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Residence card, generation 1 (issue 3)
+{
+  const gen1Files = Object.values(Files.gen1)
+  const extended = await readOnce(ResidenceGen1.make({ seed: "bench" }))
+  record("residence.gen1.apdus.extended", extended.stats.apdus, "apdus")
+  const short = await readOnce(ResidenceGen1.make({ seed: "bench" }), { extendedLength: false, maxResponseLength: 256 })
+  record("residence.gen1.apdus.short256", short.stats.apdus, "apdus")
+  record("residence.gen1.apdus.short256.minimum", minimumApdus(gen1Files, 256, 8), "apdus")
+  const bytes = extended.stats.bytesSent + extended.stats.bytesReceived
+  record("residence.gen1.bytes", bytes, "bytes", "commands and responses (SW included) of the extended-length read")
+  record(
+    "residence.gen1.read_ms.424kbps",
+    Number(linkMs(extended.stats.apdus, bytes).toFixed(1)),
+    "ms",
+    `model: bytes at 424 kbit/s + ${OVERHEAD_MS_PER_APDU} ms per APDU (assumed turnaround and card processing)`
+  )
+  // The floor for the same link: the fewest APDUs, and only the bytes no reader can avoid: the file contents, one
+  // SM header and one padding block per DF1 file, command headers (4 bytes + Lc/Le) and status words, the 8-byte
+  // challenge, the 40-byte cryptograms each way, the 16-byte VERIFY cryptogram and the 16-byte AIDs.
+  const minApdus = minimumApdus(gen1Files, 65536, 8)
+  const dataBytes = gen1Files.reduce((sum, f) => sum + f.size, 0) + 6 + 3
+  const smOverhead = gen1Files.filter((f) => f.df === "df1").reduce((s, f) => s + smObjectSize(f.size, 8) - f.size, 0)
+  const authBytes = 8 + 40 + 40 + 19
+  const selectBytes = 3 * 16
+  const framing = minApdus * (4 + 1 + 2)
+  const minBytes = dataBytes + smOverhead + authBytes + selectBytes + framing
+  record("residence.gen1.read_ms.424kbps.minimum", Number(linkMs(minApdus, minBytes).toFixed(1)), "ms")
+  const times = []
+  for (let i = 0; i < 50; i++) times.push((await readOnce(ResidenceGen1.make({ seed: i }))).ms)
+  record("residence.gen1.read_ms.memory", Number(median(times).toFixed(2)), "ms", "median of 50 full reads in memory")
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+writeFileSync("bench-results.json", `${JSON.stringify(results, null, 2)}\n`)
+const width = Math.max(...results.map((r) => r.name.length))
+console.log(`${"name".padEnd(width)}  ${"value".padStart(10)}  unit`)
+for (const r of results) console.log(`${r.name.padEnd(width)}  ${String(r.value).padStart(10)}  ${r.unit}`)
+console.log("")
+for (const n of notes) console.log(`- ${n}`)
+console.log("\nwritten to bench-results.json")
