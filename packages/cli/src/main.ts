@@ -5,15 +5,10 @@
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Cause, Effect } from "effect"
 import { CliError, Command } from "effect/cli"
-import { demo } from "./commands/demo.js"
+import { root, version } from "./Cli.js"
 import { ExitCode, fromExit } from "./ExitCode.js"
 
-const root = Command.make("jpcard").pipe(
-  Command.withDescription("Read and verify the IC chips of Japanese identity cards"),
-  Command.withSubcommands([demo])
-)
-
-const program = Command.run(root, { version: "0.1.0" }).pipe(
+const program = Command.run(root, { version }).pipe(
   // Errors of the card pipeline carry a message a person can act on; print it once, without a stack trace.
   Effect.tapCause((cause) =>
     Effect.sync(() => {
