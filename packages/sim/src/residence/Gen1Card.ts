@@ -16,16 +16,12 @@
  *
  * @since 0.1.0
  */
-import { concat, equalConstantTime, xor } from "@jpcard/core/Bytes"
-import { pad, retailMac, sha1, tdesCbcDecrypt, tdesCbcEncrypt } from "@jpcard/core/crypto"
 import * as Random from "../internal/Random.js"
-import { encodeLength } from "../internal/Tlv.js"
-import * as Atr from "../iso7816/Atr.js"
-import * as CommandApdu from "../iso7816/CommandApdu.js"
-import * as Sw from "../iso7816/StatusWord.js"
-import { CardPoweredOffError, type SimulatedCard, sw, withSw } from "../SimulatedCard.js"
+import type { SimulatedCard } from "../SimulatedCard.js"
+import * as Engine from "./Engine.js"
 import { build, type ContentOptions, type Gen1Files } from "./Gen1Files.js"
 
+export type { DfName, State } from "./Engine.js"
 export {
   Capacity,
   type ContentOptions,
@@ -38,18 +34,14 @@ export {
 } from "./Gen1Files.js"
 
 /** DF names (AIDs), the same for both card types (§3.3.2 表3-3, p. 9). */
-export const Aid = {
-  DF1: Uint8Array.of(0xd3, 0x92, 0xf0, 0x00, 0x4f, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  DF2: Uint8Array.of(0xd3, 0x92, 0xf0, 0x00, 0x4f, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  DF3: Uint8Array.of(0xd3, 0x92, 0xf0, 0x00, 0x4f, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-} as const
+export const Aid = Engine.Aid
 
 /**
  * The ATR a PC/SC reader synthesises for the card (PC/SC Part 3): ATQB application data `00000000` (§2.1, p. 5);
  * the protocol info `00 81 71` (106 kbit/s, 256-byte frames, ISO 14443-4, FWI 7, CID supported) is illustrative:
  * the spec does not give it. Readers must not match on it.
  */
-export const ATR: Uint8Array = Atr.typeB(new Uint8Array(4), Uint8Array.of(0x00, 0x81, 0x71))
+export const ATR: Uint8Array = Engine.ATR
 
 export interface Options extends ContentOptions {
   /**
@@ -65,21 +57,6 @@ export interface Options extends ContentOptions {
   readonly randoms?: ReadonlyArray<Uint8Array> | undefined
 }
 
-export type DfName = "MF" | "DF1" | "DF2" | "DF3"
-
-/** Volatile state, for tests that want to look inside. */
-export interface State {
-  readonly powered: boolean
-  readonly currentDf: DfName
-  /** `"DF1/EF01"` style name of the current EF, if any. */
-  readonly currentEf: string | undefined
-  readonly challengeArmed: boolean
-  /** KSenc after a successful MUTUAL AUTHENTICATE. */
-  readonly sessionKey: Uint8Array | undefined
-  /** Whether the card number was verified (VERIFY answered 90 00 in this session key's lifetime). */
-  readonly verified: boolean
-}
-
 export interface Gen1Card extends SimulatedCard {
   readonly cardNumber: string
   readonly cardType: "1" | "2"
@@ -88,44 +65,11 @@ export interface Gen1Card extends SimulatedCard {
   /** The check code in DF3/EF01 `DA`, or `undefined` on an under-16 card. */
   readonly checkCode: Uint8Array | undefined
   /** A snapshot of the volatile state. */
-  readonly inspect: () => State
+  readonly inspect: () => Engine.State
 }
-
-type Access = "free" | "auth" | "authAndSm"
-
-interface Ef {
-  readonly name: string
-  readonly sfi: number
-  readonly content: Uint8Array
-  readonly access: Access
-}
-
-/** The data object of a VERIFY (§4.2.2(3), p. 23): `86 11 01 ‖ 16 bytes`. */
-const VERIFY_DO_HEADER = Uint8Array.of(0x86, 0x11, 0x01)
 
 /** KSenc = h(K.IFD ⊕ K.ICC ‖ 00000001), first 16 bytes (別添1 Step 5, p. 35). */
-export const deriveSessionKey = (kIfd: Uint8Array, kIcc: Uint8Array): Uint8Array =>
-  sha1(concat(xor(kIfd, kIcc), Uint8Array.of(0, 0, 0, 1))).slice(0, 16)
-
-/** SM READ BINARY response `86 L 01 ‖ e[KSenc](data ‖ 80 00…)` (§4.2.5(4), pp. 31–32). */
-const smResponseObject = (sessionKey: Uint8Array, data: Uint8Array): Uint8Array => {
-  const cryptogram = tdesCbcEncrypt(sessionKey, pad(data, 8))
-  return concat(Uint8Array.of(0x86), encodeLength(cryptogram.length + 1), Uint8Array.of(0x01), cryptogram)
-}
-
-/** Size of the SM object for `n` plaintext bytes (padding 1–8 bytes, always present). */
-const smObjectSize = (n: number): number => {
-  const padded = (Math.floor(n / 8) + 1) * 8
-  return 1 + encodeLength(padded + 1).length + 1 + padded
-}
-
-/** The largest plaintext whose SM object fits in `ne` response bytes (and in a 3-byte BER length), or -1. */
-const maxPlaintextFor = (ne: number): number => {
-  for (let padded = Math.min(Math.floor(ne / 8) * 8, 0xfff8); padded >= 8; padded -= 8) {
-    if (smObjectSize(padded - 1) <= ne) return padded - 1
-  }
-  return -1
-}
+export const deriveSessionKey = Engine.deriveSessionKey
 
 /**
  * Makes a card. Throws a `RangeError` naming the option when an option is invalid (wrong card number format, text
@@ -134,20 +78,8 @@ const maxPlaintextFor = (ne: number): number => {
 export const make = (options: Options = {}): Gen1Card => {
   const content = build(options)
   const { files } = content
-  const random = Random.make({ seed: options.seed, script: options.randoms })
-  const cardNumberBytes = new TextEncoder().encode(content.cardNumber)
-  // Kenc = Kmac = SHA-1(card number)[0..16] (別添1, p. 34).
-  const kEnc = sha1(cardNumberBytes).slice(0, 16)
-  const kMac = kEnc
-  const expectedVerifyBlock = pad(cardNumberBytes, 8) // number ‖ 80 00 00 00 (16 bytes)
-
-  const ef = (name: string, sfi: number, bytes: Uint8Array, access: Access): Ef => ({
-    name,
-    sfi,
-    content: Uint8Array.from(bytes),
-    access
-  })
-  const tree: Record<DfName, ReadonlyArray<Ef>> = {
+  const { ef } = Engine
+  const tree: Engine.Tree = {
     // P1 codings of §4.2.5(3) (i)–(iv), pp. 30–31.
     MF: [ef("MF/EF01", 0x0b, files.mf.ef01, "free"), ef("MF/EF02", 0x0a, files.mf.ef02, "free")],
     DF1: [ef("DF1/EF01", 0x05, files.df1.ef01, "authAndSm"), ef("DF1/EF02", 0x06, files.df1.ef02, "authAndSm")],
@@ -159,170 +91,12 @@ export const make = (options: Options = {}): Gen1Card => {
     ],
     DF3: [ef("DF3/EF01", 0x02, files.df3.ef01, "auth")]
   }
-
-  // Volatile state.
-  let powered = true
-  let currentDf: DfName = "MF"
-  let currentEf: Ef | undefined
-  let challenge: Uint8Array | undefined
-  let sessionKey: Uint8Array | undefined
-  let verified = false
-
-  const reset = () => {
-    currentDf = "MF"
-    currentEf = undefined
-    challenge = undefined
-    sessionKey = undefined
-    verified = false
-  }
-
-  // SELECT FILE (§4.2.1, pp. 21–22): MF by 3F00, DF by its 16-byte name; P2 0C (no response data).
-  const select = (c: CommandApdu.CommandApdu): Uint8Array => {
-    if (c.cla !== 0x00) return sw(Sw.SM_NOT_SUPPORTED)
-    if (c.p1 === 0x00 && c.p2 === 0x00) {
-      if (c.data.length !== 2) return sw(Sw.WRONG_LENGTH)
-      if (c.data[0] !== 0x3f || c.data[1] !== 0x00) return sw(Sw.FILE_NOT_FOUND)
-      currentDf = "MF"
-      currentEf = undefined
-      return sw(Sw.OK)
-    }
-    if (c.p1 === 0x04 && c.p2 === 0x0c) {
-      if (!c.hasData) return sw(Sw.WRONG_LENGTH)
-      const df = (Object.keys(Aid) as Array<keyof typeof Aid>).find((name) => equalConstantTime(Aid[name], c.data))
-      if (df === undefined) return sw(Sw.FILE_NOT_FOUND)
-      currentDf = df
-      currentEf = undefined
-      return sw(Sw.OK)
-    }
-    return sw(Sw.WRONG_P1_P2)
-  }
-
-  // GET CHALLENGE (§4.2.3, pp. 25–26): 8 random bytes; arms one MUTUAL AUTHENTICATE.
-  const getChallenge = (c: CommandApdu.CommandApdu): Uint8Array => {
-    if (c.cla !== 0x00) return sw(Sw.SM_NOT_SUPPORTED)
-    if (c.p1 !== 0x00 || c.p2 !== 0x00) return sw(Sw.WRONG_P1_P2)
-    if (c.hasData || c.ne === undefined || c.ne < 8) return sw(Sw.WRONG_LENGTH)
-    challenge = random.next(8, "RND.ICC")
-    return withSw(challenge, Sw.OK)
-  }
-
-  // MUTUAL AUTHENTICATE (§4.2.4, pp. 27–28; 別添1 Step 4–5, p. 35).
-  const mutualAuthenticate = (c: CommandApdu.CommandApdu, armed: Uint8Array | undefined): Uint8Array => {
-    if (c.cla !== 0x00) return sw(Sw.SM_NOT_SUPPORTED)
-    if (c.p1 !== 0x00 || c.p2 !== 0x00) return sw(Sw.WRONG_P1_P2)
-    if (c.data.length !== 0x28 || (c.ne !== undefined && c.ne < 0x28)) return sw(Sw.WRONG_LENGTH)
-    if (armed === undefined) return sw(Sw.CONDITIONS_NOT_SATISFIED)
-    // A new key exchange ends the previous secure-messaging session, whatever its outcome.
-    sessionKey = undefined
-    verified = false
-    const eIfd = c.data.subarray(0, 32)
-    const mIfd = c.data.subarray(32, 40)
-    if (!equalConstantTime(retailMac(kMac, eIfd), mIfd)) return sw(Sw.VERIFICATION_FAILED)
-    const plain = tdesCbcDecrypt(kEnc, eIfd) // RND.IFD ‖ RND.ICC ‖ K.IFD
-    const rndIfd = plain.subarray(0, 8)
-    if (!equalConstantTime(plain.subarray(8, 16), armed)) return sw(Sw.VERIFICATION_FAILED)
-    const kIfd = plain.subarray(16, 32)
-    const kIcc = random.next(16, "K.ICC")
-    const eIcc = tdesCbcEncrypt(kEnc, concat(armed, rndIfd, kIcc))
-    const mIcc = retailMac(kMac, eIcc)
-    sessionKey = deriveSessionKey(kIfd, kIcc)
-    return withSw(concat(eIcc, mIcc), Sw.OK)
-  }
-
-  // VERIFY under SM (§4.2.2, pp. 23–24).
-  const verify = (c: CommandApdu.CommandApdu): Uint8Array => {
-    if (c.cla !== 0x08) return sw(Sw.SECURITY_STATUS_NOT_SATISFIED)
-    if (c.p1 !== 0x00 || c.p2 !== 0x86) return sw(Sw.WRONG_P1_P2)
-    if (sessionKey === undefined) return sw(Sw.SECURITY_STATUS_NOT_SATISFIED)
-    const d = c.data
-    if (d.length !== 19 || !equalConstantTime(d.subarray(0, 3), VERIFY_DO_HEADER)) {
-      return sw(Sw.SM_DATA_OBJECTS_INCORRECT)
-    }
-    // The whole decrypted block is compared with number ‖ 80 00 00 00: a padding error is a mismatch too.
-    verified = equalConstantTime(tdesCbcDecrypt(sessionKey, d.subarray(3, 19)), expectedVerifyBlock)
-    return sw(verified ? Sw.OK : Sw.VERIFICATION_FAILED)
-  }
-
-  // READ BINARY (§4.2.5, pp. 29–33).
-  const readBinary = (c: CommandApdu.CommandApdu): Uint8Array => {
-    const secure = c.cla === 0x08
-    // SM layer: session key, then the Le object `96 02 XX XX`.
-    let requested = 0 // 0 = to the end of the file
-    if (secure) {
-      if (sessionKey === undefined) return sw(Sw.SECURITY_STATUS_NOT_SATISFIED)
-      const d = c.data
-      if (d.length !== 4 || d[0] !== 0x96 || d[1] !== 0x02) return sw(Sw.SM_DATA_OBJECTS_INCORRECT)
-      requested = (d[2]! << 8) | d[3]!
-    } else {
-      if (c.hasData || c.ne === undefined) return sw(Sw.WRONG_LENGTH)
-    }
-    // P1-P2: SFI form (1 0 0 s s s s s, 8-bit offset) or offset form (15-bit offset into the current EF).
-    let target: Ef | undefined
-    let offset: number
-    if (c.p1 & 0x80) {
-      if (c.p1 & 0x60) return sw(Sw.WRONG_P1_P2)
-      const sfi = c.p1 & 0x1f
-      target = tree[currentDf].find((e) => e.sfi === sfi)
-      if (target === undefined) return sw(Sw.FILE_NOT_FOUND)
-      offset = c.p2
-    } else {
-      if (currentEf === undefined) return sw(Sw.NO_CURRENT_EF)
-      target = currentEf
-      offset = (c.p1 << 8) | c.p2
-    }
-    // Access (表3-4/3-5, p. 9): MF EFs free; others after VERIFY; DF1 under SM only.
-    if (target.access !== "free" && !verified) return sw(Sw.SECURITY_STATUS_NOT_SATISFIED)
-    if (target.access === "authAndSm" && !secure) return sw(Sw.SECURITY_STATUS_NOT_SATISFIED)
-    const size = target.content.length
-    if (offset >= size) return sw(Sw.OFFSET_OUTSIDE_EF)
-    const remaining = size - offset
-    if (!secure) {
-      const data = target.content.slice(offset, offset + Math.min(c.ne!, remaining))
-      currentEf = target
-      return withSw(data, Sw.OK)
-    }
-    // The response must fit the command's Ne: "read as much as possible up to XX XX" (p. 29), where what
-    // is possible is bounded by the SM object that has to fit in Ne. Without Le, the maximum of the encoding.
-    const ne = c.ne ?? (c.extended ? 65536 : 256)
-    const fit = maxPlaintextFor(ne)
-    if (fit < 1) return sw(Sw.WRONG_LENGTH)
-    const length = Math.min(remaining, requested === 0 ? remaining : requested, fit)
-    const data = target.content.subarray(offset, offset + length)
-    currentEf = target
-    return withSw(smResponseObject(sessionKey!, data), Sw.OK)
-  }
-
-  const transmit = (command: Uint8Array): Uint8Array => {
-    if (!powered) throw new CardPoweredOffError()
-    // A challenge arms only the command that directly follows it (§4.2.4(2): 「直前に」).
-    const armed = challenge
-    challenge = undefined
-    if (command.length < 4) return sw(Sw.WRONG_LENGTH)
-    const cla = command[0]!
-    if (cla !== 0x00 && cla !== 0x08) {
-      // Logical channels 1–3 in an otherwise valid CLA: 68 81; anything else: 6E 00.
-      return sw(
-        (cla & 0xfc) === 0x00 || (cla & 0xfc) === 0x08 ? Sw.LOGICAL_CHANNEL_NOT_SUPPORTED : Sw.CLA_NOT_SUPPORTED
-      )
-    }
-    const ins = command[1]!
-    if (ins !== 0xa4 && ins !== 0x20 && ins !== 0x84 && ins !== 0x82 && ins !== 0xb0) return sw(Sw.INS_NOT_SUPPORTED)
-    const parsed = CommandApdu.parse(command)
-    if (parsed._tag === "Error") return sw(parsed.sw)
-    const c = parsed.command
-    switch (ins) {
-      case 0xa4:
-        return select(c)
-      case 0x20:
-        return verify(c)
-      case 0x84:
-        return getChallenge(c)
-      case 0x82:
-        return mutualAuthenticate(c, armed)
-      default:
-        return readBinary(c)
-    }
-  }
+  const engine = Engine.make({
+    cardNumber: content.cardNumber,
+    tree,
+    suite: Engine.TDES,
+    random: Random.make({ seed: options.seed, script: options.randoms })
+  })
 
   const copyFiles = (): Gen1Files => ({
     mf: { ef01: files.mf.ef01.slice(), ef02: files.mf.ef02.slice() },
@@ -346,28 +120,16 @@ export const make = (options: Options = {}): Gen1Card => {
     get checkCode() {
       return content.checkCode?.slice()
     },
-    transmit,
-    powerOn: () => {
-      reset()
-      powered = true
-    },
-    powerOff: () => {
-      reset()
-      powered = false
-    },
-    inspect: () => ({
-      powered,
-      currentDf,
-      currentEf: currentEf?.name,
-      challengeArmed: challenge !== undefined,
-      sessionKey: sessionKey?.slice(),
-      verified
-    })
+    transmit: engine.transmit,
+    powerOn: engine.powerOn,
+    powerOff: engine.powerOff,
+    inspect: engine.inspect
   }
 }
 
 /** The SM response object `86 L 01 ‖ e[KSenc](data ‖ padding)` the card sends for `data` (§4.2.5(4)). */
-export const smObject = (sessionKey: Uint8Array, data: Uint8Array): Uint8Array => smResponseObject(sessionKey, data)
+export const smObject = (sessionKey: Uint8Array, data: Uint8Array): Uint8Array =>
+  Engine.smObject(Engine.TDES, sessionKey, data)
 
 /** The largest plaintext chunk whose SM response object fits in `ne` bytes (247 for a short Le of 256). */
-export const maxSmPlaintext = (ne: number): number => maxPlaintextFor(ne)
+export const maxSmPlaintext = (ne: number): number => Engine.maxSmPlaintext(8, ne)
