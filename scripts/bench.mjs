@@ -3,7 +3,7 @@
 import { writeFileSync } from "node:fs"
 import { performance } from "node:perf_hooks"
 import { ResidenceFiles as Files, ResidenceCard } from "@jpcard/core"
-import { ResidenceGen1, SimTransport } from "@jpcard/sim"
+import { ResidenceGen1, ResidenceGen2, SimTransport } from "@jpcard/sim"
 import { Effect } from "effect"
 
 const results = []
@@ -95,6 +95,38 @@ const readOnce = async (card, options, readOptions = {}) => {
   const times = []
   for (let i = 0; i < 50; i++) times.push((await readOnce(ResidenceGen1.make({ seed: i }))).ms)
   record("residence.gen1.read_ms.memory", Number(median(times).toFixed(2)), "ms", "median of 50 full reads in memory")
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Residence card, generation 2 (issue 5). The default full read leaves out DF1/EF01 (the card number), which VERIFY
+// has already proved equal to the number given; the minimum is computed for the same set of files.
+{
+  const defaultFiles = Files.gen2Files.map((f) => Files.gen2[f])
+  const extended = await readOnce(ResidenceGen2.make({ seed: "bench" }))
+  record("residence.gen2.apdus.extended", extended.stats.apdus, "apdus")
+  const withNumber = await readOnce(ResidenceGen2.make({ seed: "bench" }), {}, { files: Files.gen2AllFiles })
+  record("residence.gen2.apdus.extended.with_card_number", withNumber.stats.apdus, "apdus")
+  const short = await readOnce(ResidenceGen2.make({ seed: "bench" }), { extendedLength: false, maxResponseLength: 256 })
+  record("residence.gen2.apdus.short256", short.stats.apdus, "apdus")
+  record("residence.gen2.apdus.short256.minimum", minimumApdus(defaultFiles, 256, 16), "apdus")
+  const bytes = extended.stats.bytesSent + extended.stats.bytesReceived
+  record("residence.gen2.bytes", bytes, "bytes")
+  // Decoding alone: the parse step over the files as read, 1000 runs, median.
+  const detection = { specVersion: "0001", cardType: "05", generation: 2 }
+  const raw = extended.result.raw
+  const parse = ResidenceCard.parse(detection, raw)
+  const samples = []
+  for (let i = 0; i < 1100; i++) {
+    const t0 = performance.now()
+    Effect.runSync(parse)
+    if (i >= 100) samples.push((performance.now() - t0) * 1000)
+  }
+  record(
+    "residence.gen2.decode_us",
+    Number(median(samples).toFixed(1)),
+    "us",
+    "median of 1000 decodes of every field (after 100 warm-up runs)"
+  )
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -10,7 +10,10 @@ import { packages } from "./packages.mjs"
 const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url))
 let failed = false
 for (const name of packages) {
-  for (const [config, extra] of [[`packages/${name}/tsconfig.json`, []], [`packages/${name}/tsconfig.build.json`, ["--noEmit", "--customConditions", "@jpcard/source"]]]) {
+  for (const [config, extra] of [
+    [`packages/${name}/tsconfig.json`, []],
+    [`packages/${name}/tsconfig.build.json`, ["--noEmit", "--customConditions", "@jpcard/source"]]
+  ]) {
     if (!existsSync(config)) continue
     try {
       execFileSync(process.execPath, [tsc, "-p", config, ...extra], { stdio: "inherit" })

@@ -1,0 +1,144 @@
+// The second-generation reader against the simulated 05 and 06 cards (no shared protocol code).
+import { assert, describe, it } from "@effect/vitest"
+import { CodeTables } from "@jpcard/codes"
+import { ResidenceGen1, ResidenceGen2, SimTransport } from "@jpcard/sim"
+import { Effect } from "effect"
+import { toHex } from "../../src/Bytes.js"
+import * as Authenticate from "../../src/residence/Authenticate.js"
+import { CardNumber } from "../../src/residence/CardNumber.js"
+import { tdes } from "../../src/residence/CipherSuite.js"
+import * as ResidenceCard from "../../src/residence/ResidenceCard.js"
+
+const NUMBER = "AB12345678CD"
+
+describe("second-generation cards", () => {
+  it.effect("a 05 card: every field decoded, 15 APDUs with extended length", () =>
+    Effect.gen(function* () {
+      const card = ResidenceGen2.make({ seed: 1 })
+      const sim = SimTransport.make(card)
+      const result = yield* ResidenceCard.read(NUMBER).pipe(Effect.provide(sim.layer))
+      assert.strictEqual(sim.stats().apdus, 15)
+      assert.strictEqual(result.generation, 2)
+      if (result.generation !== 2) return
+      assert.strictEqual(result.cardType, "05")
+      const entries = result.printedEntries!
+      assert.strictEqual(entries.birthDate, "1995-04-15")
+      assert.strictEqual(entries.expiresOn, "2028-04-01")
+      assert.strictEqual(entries.sex.code, "1")
+      assert.isDefined(entries.sex.label)
+      assert.strictEqual(entries.nationality.code, "VNM")
+      assert.deepStrictEqual(entries.periodOfStay, { _tag: "YearsMonths", years: 3, months: 0 })
+      assert.strictEqual(entries.workRestriction?.code, "2")
+      assert.strictEqual(entries.signedValues.length, 53)
+      assert.strictEqual(toHex(entries.signedValues), toHex(card.signedData.subarray(0, 53)))
+      assert.strictEqual(result.nameImage?.data.length, 2500)
+      assert.strictEqual(result.faceImage?.data.length, 3000)
+      assert.strictEqual(result.addressImage?.data.length, 2500)
+      assert.strictEqual(result.activityPermission?.comprehensive.code, "0")
+      assert.strictEqual(result.activityPermission?.comprehensiveUntil, null)
+      assert.strictEqual(result.renewalApplication?.code, "0")
+      assert.strictEqual(result.otherEntries?.note, null)
+      assert.strictEqual(toHex(result.signature!.value), toHex(card.signature))
+      assert.strictEqual(result.signature?.certificate.length, 598)
+    })
+  )
+
+  it.effect("the card number is read only when asked for (VERIFY already proved it)", () =>
+    Effect.gen(function* () {
+      const sim = SimTransport.make(ResidenceGen2.make())
+      const result = yield* ResidenceCard.read(NUMBER, { files: ["cardNumber", "printedEntries"] }).pipe(
+        Effect.provide(sim.layer)
+      )
+      assert.isTrue(result.generation === 2 && result.cardNumber === NUMBER)
+    })
+  )
+
+  it.effect("a 06 card has the subset of printed entries and only DF2's other-entries file", () =>
+    Effect.gen(function* () {
+      const result = yield* ResidenceCard.read(NUMBER).pipe(
+        Effect.provide(SimTransport.layer(ResidenceGen2.make({ cardType: "06", statusOfResidence: "99", periodOfStay: "0000" })))
+      )
+      assert.isTrue(result.generation === 2 && result.cardType === "06")
+      if (result.generation !== 2) return
+      assert.deepStrictEqual(result.filesRead, ["printedEntries", "nameAndFace", "addressImage", "otherEntries", "signature"])
+      assert.strictEqual(result.printedEntries?.permissionType, undefined)
+      assert.deepStrictEqual(result.printedEntries?.periodOfStay, { _tag: "Indefinite" })
+    })
+  )
+
+  it.effect("short 256-byte responses: the same data in the fewest chunks", () =>
+    Effect.gen(function* () {
+      const extended = yield* ResidenceCard.read(NUMBER).pipe(Effect.provide(SimTransport.layer(ResidenceGen2.make({ seed: 9 }))))
+      const sim = SimTransport.make(ResidenceGen2.make({ seed: 9 }), { extendedLength: false })
+      const short = yield* ResidenceCard.read(NUMBER).pipe(Effect.provide(sim.layer))
+      assert.deepStrictEqual(short.raw, extended.raw)
+      // 8 fixed + DF1 ⌈73/239⌉ + ⌈5508/239⌉ + ⌈2505/239⌉ + DF2 1+1+1 + DF3 ⌈704/256⌉
+      assert.strictEqual(sim.stats().apdus, 8 + 1 + 24 + 11 + 3 + 3)
+    })
+  )
+
+  it.effect("unknown codes come back raw; an official table labels them", () =>
+    Effect.gen(function* () {
+      const card = () => ResidenceGen2.make({ statusOfResidence: "Q7", permissionType: "Z9" })
+      const plain = yield* ResidenceCard.read(NUMBER, { files: ["printedEntries"] }).pipe(
+        Effect.provide(SimTransport.layer(card()))
+      )
+      assert.isTrue(plain.generation === 2)
+      if (plain.generation !== 2) return
+      assert.deepStrictEqual(plain.printedEntries?.statusOfResidence, { code: "Q7" })
+      const official = yield* ResidenceCard.read(NUMBER, { files: ["printedEntries"] }).pipe(
+        Effect.provide(SimTransport.layer(card())),
+        Effect.provide(CodeTables.layerOfficialCsv("kind,code,ja,en\nstatusOfResidence,Q7,技術・人文知識・国際業務,Engineer\n"))
+      )
+      assert.isTrue(official.generation === 2 && official.printedEntries?.statusOfResidence.label?.ja === "技術・人文知識・国際業務")
+    })
+  )
+
+  it.effect("an impossible date is a CardDataError naming the field, not its value", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        ResidenceCard.read(NUMBER).pipe(Effect.provide(SimTransport.layer(ResidenceGen2.make({ dateOfBirth: "20260230" }))))
+      )
+      assert.strictEqual(error._tag, "CardDataError")
+      if (error._tag !== "CardDataError") return
+      assert.include(error.field, "birthDate")
+      assert.notInclude(error.message, "20260230")
+    })
+  )
+
+  it.effect("a non-numeric period and a truncated EF02 are CardDataErrors naming the field", () =>
+    Effect.gen(function* () {
+      const read = yield* ResidenceCard.read(NUMBER, { files: ["printedEntries"] }).pipe(
+        Effect.provide(SimTransport.layer(ResidenceGen2.make()))
+      )
+      const good = read.raw as { printedEntries: Uint8Array }
+      const detection = { specVersion: "0001", cardType: "05", generation: 2 } as const
+      // CE sits after C5 (10), C6 (10), C7 (3), C8 (5), C9 (12): its value starts at byte 42.
+      const badPeriod = Uint8Array.from(good.printedEntries)
+      assert.strictEqual(badPeriod[40], 0xce)
+      badPeriod.set(new TextEncoder().encode("03X0"), 42)
+      const period = yield* Effect.flip(ResidenceCard.parse(detection, { printedEntries: badPeriod }))
+      assert.isTrue(period._tag === "CardDataError" && period.field.includes("periodOfStay"))
+      const truncated = yield* Effect.flip(
+        ResidenceCard.parse(detection, { printedEntries: good.printedEntries.subarray(0, 50) })
+      )
+      assert.isTrue(truncated._tag === "CardDataError" && truncated.field === "printedEntries")
+    })
+  )
+
+  it.effect("the first-generation handshake forced on a 05 card is refused by the card with 63 00", () =>
+    Effect.gen(function* () {
+      const number = yield* CardNumber.parse(NUMBER)
+      const error = yield* Effect.flip(
+        Authenticate.authenticate(number, tdes).pipe(Effect.provide(SimTransport.layer(ResidenceGen2.make())))
+      )
+      assert.isTrue(error._tag === "ResidenceAuthenticationError" && error.reason === "WrongCardNumber")
+      assert.include(error.message, "generation")
+      const forced = yield* Effect.flip(
+        ResidenceCard.read(NUMBER, { generation: 1 }).pipe(Effect.provide(SimTransport.layer(ResidenceGen2.make())))
+      )
+      assert.isTrue(forced._tag === "UnsupportedCardError" && forced.kind === "GenerationMismatch")
+      void ResidenceGen1
+    })
+  )
+})
