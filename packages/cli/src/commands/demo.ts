@@ -4,7 +4,7 @@
  * written to files. No reader needed.
  */
 import { ResidenceCard } from "@jpcard/core"
-import { ResidenceGen1, SimTransport } from "@jpcard/sim"
+import { ResidenceGen1, ResidenceGen2, SimTransport, type SimulatedCard } from "@jpcard/sim"
 import { Console, Effect, Path } from "effect"
 import { Command, Flag } from "effect/cli"
 import { render, summary } from "../Render.js"
@@ -12,7 +12,7 @@ import { render, summary } from "../Render.js"
 interface DemoCard {
   readonly name: string
   readonly description: string
-  readonly card: () => ResidenceGen1.Gen1Card
+  readonly card: () => SimulatedCard.SimulatedCard & { readonly cardNumber: string }
 }
 
 /** The simulated cards the demo reads. All holders and keys are fictitious test material. */
@@ -31,6 +31,16 @@ export const demoCards: ReadonlyArray<DemoCard> = [
     name: "residence-card-gen1-under16",
     description: "first-generation residence card issued under 16 (no face image, no signature)",
     card: () => ResidenceGen1.make({ seed: "demo-3", under16: true, comprehensivePermission: null })
+  },
+  {
+    name: "residence-card-gen2",
+    description: "second-generation residence card (第２世代在留カード, type 05)",
+    card: () => ResidenceGen2.make({ seed: "demo-4", comprehensivePermission: "1" })
+  },
+  {
+    name: "special-permanent-resident-gen2",
+    description: "second-generation special permanent resident certificate (type 06)",
+    card: () => ResidenceGen2.make({ seed: "demo-5", cardType: "06", cardNumber: "XY98765432ZW" })
   }
 ]
 

@@ -92,10 +92,10 @@ export interface PrintedEntries {
   readonly sex: CodedValue.CodedValue
   /** C8 国籍・地域 (the agency's code; labels come from the loaded CodeTables). */
   readonly nationality: CodedValue.CodedValue
-  /** C9 在留資格. */
-  readonly statusOfResidence: CodedValue.CodedValue
-  /** CE 在留期間. */
-  readonly periodOfStay: ResidencePeriod.ResidencePeriod
+  /** C9 在留資格; `null` when none is recorded (a 特別永住者証明書 has no status of residence). */
+  readonly statusOfResidence: CodedValue.CodedValue | null
+  /** CE 在留期間; `null` when none is recorded. */
+  readonly periodOfStay: ResidencePeriod.ResidencePeriod | null
   /** CA 許可の種類 (在留カード only). */
   readonly permissionType?: CodedValue.CodedValue
   /** CB 許可年月日 (在留カード only). */
@@ -208,12 +208,19 @@ const date = (field: string, bytes: Uint8Array): Result.Result<CalendarDate, Car
     )
   )
 
-const period = (field: string, bytes: Uint8Array): Result.Result<ResidencePeriod.ResidencePeriod, CardDataError> =>
+/** CE 在留期間, or `null` when the card records none (a 特別永住者証明書 has no period of stay). */
+const period = (
+  field: string,
+  bytes: Uint8Array
+): Result.Result<ResidencePeriod.ResidencePeriod | null, CardDataError> =>
   Result.flatMap(ascii(field, bytes), (text) =>
-    Result.mapError(
-      Schema.decodeUnknownResult(ResidencePeriod.FromCode)(text),
-      (e) => new CardDataError({ step, field, detail: e.message })
-    )
+    text === ""
+      ? Result.succeed(null)
+      : Result.mapError(
+          Schema.decodeUnknownResult(ResidencePeriod.FromCode)(text),
+          // The codes package's issue repeats the value; the error names the field and the expected form only.
+          () => new CardDataError({ step, field, detail: "not a period of stay (YYMM, DDD or 0000)" })
+        )
   )
 
 const residenceCardEntries = [
@@ -249,7 +256,9 @@ const parsePrintedEntries = (data: Uint8Array, cardType: CardTypeGen2, tables: C
       birthDate: yield* date("printedEntries.birthDate (C6)", values[1]!),
       sex: Sex.decode(yield* code(2, "sex (C7)")),
       nationality: tables.nationality(yield* code(3, "nationality (C8)")),
-      statusOfResidence: tables.statusOfResidence(yield* code(4, "statusOfResidence (C9)")),
+      statusOfResidence: yield* Result.map(code(4, "statusOfResidence (C9)"), (c) =>
+        c === "" ? null : tables.statusOfResidence(c)
+      ),
       periodOfStay: yield* period("printedEntries.periodOfStay (CE)", values[5]!),
       signedValues
     }

@@ -13,7 +13,7 @@ import * as Authenticate from "./Authenticate.js"
 import { CardNumber } from "./CardNumber.js"
 import * as CipherSuite from "./CipherSuite.js"
 import { type Detection, detect } from "./Detect.js"
-import { UnsupportedCardError } from "./Errors.js"
+import { type CardDataError, UnsupportedCardError } from "./Errors.js"
 import type { Gen1File, Gen2File } from "./Files.js"
 import * as Gen1 from "./Gen1.js"
 import * as Gen2 from "./Gen2.js"
@@ -97,7 +97,10 @@ const gen2Names: Record<Gen2File, true> = {
 }
 
 /** Parses what `readFiles` returned into the generation's domain model. */
-export const parse = (detection: Detection, raw: Gen1.RawFiles | Gen2.RawFiles) =>
+export const parse = (
+  detection: Detection,
+  raw: Gen1.RawFiles | Gen2.RawFiles
+): Effect.Effect<ResidenceCard, CardDataError> =>
   detection.generation === 1 ? Gen1.parse(detection, raw as Gen1.RawFiles) : Gen2.parse(detection, raw as Gen2.RawFiles)
 
 /**

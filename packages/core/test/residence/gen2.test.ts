@@ -56,11 +56,19 @@ describe("second-generation cards", () => {
   it.effect("a 06 card has the subset of printed entries and only DF2's other-entries file", () =>
     Effect.gen(function* () {
       const result = yield* ResidenceCard.read(NUMBER).pipe(
-        Effect.provide(SimTransport.layer(ResidenceGen2.make({ cardType: "06", statusOfResidence: "99", periodOfStay: "0000" })))
+        Effect.provide(
+          SimTransport.layer(ResidenceGen2.make({ cardType: "06", statusOfResidence: "99", periodOfStay: "0000" }))
+        )
       )
       assert.isTrue(result.generation === 2 && result.cardType === "06")
       if (result.generation !== 2) return
-      assert.deepStrictEqual(result.filesRead, ["printedEntries", "nameAndFace", "addressImage", "otherEntries", "signature"])
+      assert.deepStrictEqual(result.filesRead, [
+        "printedEntries",
+        "nameAndFace",
+        "addressImage",
+        "otherEntries",
+        "signature"
+      ])
       assert.strictEqual(result.printedEntries?.permissionType, undefined)
       assert.deepStrictEqual(result.printedEntries?.periodOfStay, { _tag: "Indefinite" })
     })
@@ -68,7 +76,9 @@ describe("second-generation cards", () => {
 
   it.effect("short 256-byte responses: the same data in the fewest chunks", () =>
     Effect.gen(function* () {
-      const extended = yield* ResidenceCard.read(NUMBER).pipe(Effect.provide(SimTransport.layer(ResidenceGen2.make({ seed: 9 }))))
+      const extended = yield* ResidenceCard.read(NUMBER).pipe(
+        Effect.provide(SimTransport.layer(ResidenceGen2.make({ seed: 9 })))
+      )
       const sim = SimTransport.make(ResidenceGen2.make({ seed: 9 }), { extendedLength: false })
       const short = yield* ResidenceCard.read(NUMBER).pipe(Effect.provide(sim.layer))
       assert.deepStrictEqual(short.raw, extended.raw)
@@ -88,16 +98,23 @@ describe("second-generation cards", () => {
       assert.deepStrictEqual(plain.printedEntries?.statusOfResidence, { code: "Q7" })
       const official = yield* ResidenceCard.read(NUMBER, { files: ["printedEntries"] }).pipe(
         Effect.provide(SimTransport.layer(card())),
-        Effect.provide(CodeTables.layerOfficialCsv("kind,code,ja,en\nstatusOfResidence,Q7,技術・人文知識・国際業務,Engineer\n"))
+        Effect.provide(
+          CodeTables.layerOfficialCsv("kind,code,ja,en\nstatusOfResidence,Q7,技術・人文知識・国際業務,Engineer\n")
+        )
       )
-      assert.isTrue(official.generation === 2 && official.printedEntries?.statusOfResidence.label?.ja === "技術・人文知識・国際業務")
+      assert.isTrue(
+        official.generation === 2 &&
+          official.printedEntries?.statusOfResidence?.label?.ja === "技術・人文知識・国際業務"
+      )
     })
   )
 
   it.effect("an impossible date is a CardDataError naming the field, not its value", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(
-        ResidenceCard.read(NUMBER).pipe(Effect.provide(SimTransport.layer(ResidenceGen2.make({ dateOfBirth: "20260230" }))))
+        ResidenceCard.read(NUMBER).pipe(
+          Effect.provide(SimTransport.layer(ResidenceGen2.make({ dateOfBirth: "20260230" })))
+        )
       )
       assert.strictEqual(error._tag, "CardDataError")
       if (error._tag !== "CardDataError") return
