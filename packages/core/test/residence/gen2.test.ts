@@ -8,6 +8,7 @@ import * as Authenticate from "../../src/residence/Authenticate.js"
 import { CardNumber } from "../../src/residence/CardNumber.js"
 import { tdes } from "../../src/residence/CipherSuite.js"
 import * as ResidenceCard from "../../src/residence/ResidenceCard.js"
+import * as TestTransport from "../../src/transport/TestTransport.js"
 
 const NUMBER = "AB12345678CD"
 
@@ -158,4 +159,27 @@ describe("second-generation cards", () => {
       void ResidenceGen1
     })
   )
+})
+
+describe("card types the reader does not read", () => {
+  for (const [bytes, kind] of [
+    ["C1 02 30 37", "SpecifiedCard"],
+    ["C1 02 30 38", "SpecifiedCard"],
+    ["C1 02 30 39", "UnknownCardType"],
+    ["C1 01 33", "UnknownCardType"]
+  ] as const) {
+    it.effect(`MF/EF02 ${bytes} is reported as ${kind} before any secret is sent`, () =>
+      Effect.gen(function* () {
+        const transport = TestTransport.scripted([
+          { command: "00 B0 8B 00 00 00 00", response: "C0 04 30 30 30 31 90 00" },
+          { command: "00 B0 8A 00 00 00 00", response: `${bytes} 90 00` }
+        ])
+        const error = yield* Effect.flip(
+          ResidenceCard.read(NUMBER).pipe(Effect.provide(TestTransport.layer(transport)))
+        )
+        assert.isTrue(error._tag === "UnsupportedCardError" && error.kind === kind)
+        assert.strictEqual(transport.remaining(), 0)
+      })
+    )
+  }
 })
