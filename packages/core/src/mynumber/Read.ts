@@ -1,0 +1,140 @@
+/**
+ * SELECT and READ BINARY as the My Number card readers use them (shared/reference/mynumber-card.md §4, §5):
+ * applications selected by AID with `6A 82` turned into `NotMyNumberCardError`, and TLV files read in the fewest
+ * APDUs the link allows, learning the length from the data object's own header.
+ *
+ * A TLV file is read from offset 0 with the largest Le the link carries (`00 B0 00 00 00`, 256 bytes, on a short-only
+ * link; one extended READ BINARY of up to 65536 bytes otherwise). The card answers up to the end of the file, so a
+ * file that fits comes back whole in that one APDU, filler included (the kenhojo EF0001 digest covers the filler,
+ * §11). Otherwise the header in the first chunk gives the data object's length, and the rest follows in chunks of the
+ * largest Le, the last one cut to what remains: never a header-only read, never a chunk past the data object. A reader
+ * that claims extended length and answers `67 00` is switched to short chunks for the session.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Result } from "effect"
+import * as Apdu from "../apdu/Apdu.js"
+import { concat } from "../Bytes.js"
+import * as Iso7816 from "../iso7816/Iso7816.js"
+import * as Tlv from "../tlv/Tlv.js"
+import { CardTransport } from "../transport/CardTransport.js"
+import { type Application, applications } from "./Applications.js"
+import { CardDataError, NotMyNumberCardError } from "./Errors.js"
+
+/** SELECT an application by AID (`00 A4 04 0C`); `6A 82` means the card does not have it. */
+export const selectApplication = Effect.fn("mynumber.selectApplication")(function* (application: Application) {
+  const step = `mynumber.${application}.select`
+  const response = yield* Iso7816.exchange(Apdu.command(0x00, 0xa4, 0x04, 0x0c, applications[application].aid), {
+    step,
+    disclosure: "public"
+  })
+  if (response.sw === 0x6a82) return yield* new NotMyNumberCardError({ step, application })
+  yield* Iso7816.expectOk(step)(response)
+})
+
+/** SELECT an EF of the current application (`00 A4 02 0C 02 <FID>`). */
+export const selectEf = (fid: number, step: string) => Iso7816.selectEf(fid, step)
+
+/**
+ * One READ BINARY at `offset` on the current EF. `6B 00` (offset beyond the end) reads as no data, `62 82` (end of
+ * file before Le bytes) as the data given; an extended APDU refused with `67 00` is sent again in short form.
+ */
+export const readBinaryAt = Effect.fnUntraced(function* (offset: number, length: number, step: string) {
+  const transport = yield* CardTransport
+  let le = length
+  for (;;) {
+    const [p1, p2] = Iso7816.readBinaryP1P2(undefined, offset)
+    const command = Apdu.command(0x00, 0xb0, p1, p2, undefined, le)
+    const response = yield* Iso7816.exchange(command, { step })
+    if (response.sw === 0x6700 && Apdu.requiredForm(command) === "extended") {
+      Iso7816.markExtendedRefused(transport)
+      le = Math.min(le, Iso7816.maxResponseData(transport))
+      continue
+    }
+    if (response.sw === 0x6b00) return new Uint8Array(0)
+    if (response.sw === 0x6282) return response.data
+    return yield* Iso7816.expectOk(step)(response)
+  }
+})
+
+/**
+ * Where the first data object ends, from its tag and length fields alone (its value need not be there yet). The
+ * tag rule is `Tlv.decodeAt`'s: one byte, or two when the low five bits of the first are all set.
+ */
+export const dataObjectEnd = (bytes: Uint8Array): Result.Result<number, Tlv.TlvError> => {
+  const fail = (reason: Tlv.TlvErrorReason, offset: number) => Result.fail(new Tlv.TlvError({ reason, offset }))
+  if (bytes.length < 1) return fail("TruncatedTag", 0)
+  let i = (bytes[0]! & 0x1f) === 0x1f ? 2 : 1
+  if (bytes.length < i) return fail("TruncatedTag", 0)
+  if (bytes.length <= i) return fail("TruncatedLength", i)
+  const l0 = bytes[i++]!
+  if (l0 < 0x80) return Result.succeed(i + l0)
+  if (l0 === 0x80) return fail("IndefiniteLength", i - 1)
+  const n = l0 & 0x7f
+  if (n > 4) return fail("LengthTooLong", i - 1)
+  if (i + n > bytes.length) return fail("TruncatedLength", i - 1)
+  let length = 0
+  for (let k = 0; k < n; k++) length = length * 256 + bytes[i++]!
+  return Result.succeed(i + length)
+}
+
+const isFiller = (bytes: Uint8Array) => bytes.every((b) => b === 0xff || b === 0x00)
+
+export interface TlvFile {
+  /**
+   * The file as read: the whole file (filler included) when it ended within the reads, otherwise up to the end of its
+   * data object. Byte for byte what the card returned, for signature and digest checks.
+   */
+  readonly raw: Uint8Array
+  /** The file's one top-level data object. */
+  readonly object: Tlv.Tlv
+}
+
+export interface ReadTlvFileOptions {
+  readonly step: string
+  /** The file, for `CardDataError.field` (e.g. `kenhojo EF0002`). */
+  readonly field: string
+  /** The tag the file's data object must have. */
+  readonly tag: number
+}
+
+/**
+ * Reads the current EF, a single BER-TLV data object followed by optional `FF` / `00` filler (see the module
+ * comment). An empty or all-filler file, a truncated object, a wrong tag or bytes after the object other than filler
+ * are a `CardDataError` naming the file.
+ */
+export const readTlvFile = Effect.fn("mynumber.readTlvFile")(function* (options: ReadTlvFileOptions) {
+  const transport = yield* CardTransport
+  const { step, field } = options
+  const bad = (detail: string) => new CardDataError({ step, field, detail })
+  const first = yield* readBinaryAt(0, Iso7816.maxResponseData(transport), step)
+  if (first.length === 0 || isFiller(first.subarray(0, 2)))
+    return yield* bad("the file holds no data (empty or filler only)")
+  const end = dataObjectEnd(first)
+  if (Result.isFailure(end)) return yield* bad(end.failure.message)
+  let data = first
+  while (data.length < end.success) {
+    if (data.length > 0x7fff) return yield* bad("the data object runs past offset 32767, beyond READ BINARY's reach")
+    const next = yield* readBinaryAt(
+      data.length,
+      Math.min(Iso7816.maxResponseData(transport), end.success - data.length),
+      step
+    )
+    if (next.length === 0)
+      return yield* bad(
+        `the file ends at byte ${data.length}, inside its data object (${end.success} bytes): the record is truncated`
+      )
+    data = concat(data, next)
+  }
+  const objects = Tlv.decodeAllResult(data, { trailing: "filler" })
+  if (Result.isFailure(objects)) return yield* bad(objects.failure.message)
+  const [object, extra] = objects.success
+  if (object === undefined || extra !== undefined)
+    return yield* bad(`${objects.success.length} data objects where one is expected`)
+  if (object.tag !== options.tag)
+    return yield* bad(`data object ${tagHex(options.tag)} expected, found ${tagHex(object.tag)}`)
+  const file: TlvFile = { raw: data, object }
+  return file
+})
+
+export const tagHex = (tag: number): string => tag.toString(16).toUpperCase().padStart(2, "0")

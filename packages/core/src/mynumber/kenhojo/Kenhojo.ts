@@ -1,0 +1,314 @@
+/**
+ * 券面事項入力補助AP (kenhojo, AID `D3921000310001010408`): the My Number and the basic four information (name,
+ * address, birth date, sex) as text, their integrity record and the application's card-verifiable certificate.
+ * shared/reference/mynumber-card.md §3.2, §7.1–§7.4, §8.1, §8.2.
+ *
+ * What opens what: the 4-digit PIN opens everything; 照合番号A the My Number and the integrity record; 照合番号B the
+ * basic four information and the integrity record; the certificate is free.
+ *
+ * @since 0.1.0
+ */
+import { Effect, Redacted, Result, Schema } from "effect"
+import { copy, readUint16 } from "../../Bytes.js"
+import type { CalendarDate } from "../../schema/CalendarDate.js"
+import type * as Tlv from "../../tlv/Tlv.js"
+import type { Credential } from "../Applications.js"
+import * as Credentials from "../Credentials.js"
+import { CardDataError, CredentialScopeError, InvalidCredentialError } from "../Errors.js"
+import { MyNumber, VerificationNumberB } from "../Pin.js"
+import * as PinGuard from "../PinGuard.js"
+import { readTlvFile, selectApplication, selectEf } from "../Read.js"
+import {
+  ascii,
+  type CardVerifiableCertificate,
+  children,
+  date,
+  MyNumberDigits,
+  parseCvc,
+  required,
+  type Sex,
+  type SexCode,
+  sexCode,
+  sexOf,
+  utf8
+} from "../Records.js"
+
+export const files = {
+  myNumber: 0x0001,
+  basicInfo: 0x0002,
+  integrityRecord: 0x0003,
+  certificate: 0x0004
+} as const
+
+export type Item = keyof typeof files
+export const items: ReadonlyArray<Item> = ["myNumber", "basicInfo", "integrityRecord", "certificate"]
+
+type KenhojoCredentialName = "kenhojo.pin" | "kenhojo.verificationNumberA" | "kenhojo.verificationNumberB"
+
+/** What each credential opens (§3.2, MC measured); the certificate needs none. */
+export const opens: Record<KenhojoCredentialName, ReadonlyArray<Item>> = {
+  "kenhojo.pin": ["myNumber", "basicInfo", "integrityRecord", "certificate"],
+  "kenhojo.verificationNumberA": ["myNumber", "integrityRecord", "certificate"],
+  "kenhojo.verificationNumberB": ["basicInfo", "integrityRecord", "certificate"]
+}
+
+export type MyNumberCredential = Credentials.WithPin | Credentials.WithVerificationNumberA
+export type BasicInfoCredential = Credentials.WithPin | Credentials.WithVerificationNumberB
+export type KenhojoCredential =
+  | Credentials.WithPin
+  | Credentials.WithVerificationNumberA
+  | Credentials.WithVerificationNumberB
+
+/** Validates the credential (before any APDU) and names its key reference. */
+export const resolve = (credential: KenhojoCredential): Result.Result<Credentials.Resolved, InvalidCredentialError> => {
+  if (Credentials.has(credential, "pin")) return Credentials.pin("kenhojo.pin", credential.pin)
+  if (Credentials.has(credential, "verificationNumberA"))
+    return Credentials.verificationNumberA("kenhojo.verificationNumberA", credential.verificationNumberA)
+  if (
+    Credentials.has(credential, "verificationNumberB") &&
+    credential.verificationNumberB instanceof VerificationNumberB
+  )
+    return Result.succeed({ credential: "kenhojo.verificationNumberB", secret: credential.verificationNumberB })
+  return Result.fail(
+    new InvalidCredentialError({
+      input: Credentials.has(credential, "verificationNumberB") ? "verificationNumberB" : "pin4",
+      reason: "Format"
+    })
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Results
+
+export interface MyNumberRecord {
+  readonly myNumber: MyNumber
+  /**
+   * EF0001 as read, filler included (17 bytes): the integrity record's DF31 digest covers exactly these bytes.
+   * Redacted, as it holds the My Number.
+   */
+  readonly raw: Redacted.Redacted<Uint8Array>
+}
+
+export interface BasicInfo {
+  /** 氏名, family and given name separated by U+3000. */
+  readonly name: string
+  /** 住所. */
+  readonly address: string
+  /** 生年月日, Gregorian. */
+  readonly birthDate: CalendarDate
+  readonly sex: Sex
+  readonly sexCode: SexCode
+  /** DF21: the offsets of DF22–DF25 from the start of the file, as the card states them. */
+  readonly offsets: ReadonlyArray<number>
+  /** EF0002 as read (the integrity record's DF32 digest covers DF22 to the end of the FF20 value). */
+  readonly raw: Uint8Array
+}
+
+export interface IntegrityRecord {
+  /**
+   * DF31: SHA-256 of EF0001 as stored. Redacted: trying every 12-digit number against it finds the My Number in
+   * seconds.
+   */
+  readonly myNumberDigest: Redacted.Redacted<Uint8Array>
+  /** DF32: SHA-256 of EF0002 from the DF22 tag to the end of the FF20 value. */
+  readonly basicInfoDigest: Uint8Array
+  /** DF33: RSA PKCS#1 v1.5 SHA-256 signature over the DF31 and DF32 objects as written, by the EF0004 key. */
+  readonly signature: Uint8Array
+  /** EF0003 as read; redacted for the same reason as `myNumberDigest`. */
+  readonly raw: Redacted.Redacted<Uint8Array>
+}
+
+export interface KenhojoData {
+  readonly myNumber?: MyNumberRecord
+  readonly basicInfo?: BasicInfo
+  readonly integrityRecord?: IntegrityRecord
+  readonly certificate?: CardVerifiableCertificate
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parsing
+
+const at = (step: string, field: string) => ({ step, field })
+
+export const parseMyNumber = (
+  raw: Uint8Array,
+  value: Uint8Array,
+  step: string
+): Result.Result<MyNumberRecord, CardDataError> => {
+  const field = at(step, "kenhojo EF0001 FF10 (My Number)")
+  const digits = Schema.decodeUnknownResult(MyNumberDigits)(ascii(value) ?? "")
+  if (Result.isFailure(digits))
+    return Result.fail(new CardDataError({ ...field, detail: "not 12 digits ending in the check digit" }))
+  return Result.map(
+    Result.mapError(MyNumber.parseResult(digits.success), () => new CardDataError({ ...field, detail: "unreadable" })),
+    (myNumber): MyNumberRecord => ({ myNumber, raw: Redacted.make(copy(raw)) })
+  )
+}
+
+export const parseBasicInfo = (
+  raw: Uint8Array,
+  object: Tlv.Tlv,
+  step: string
+): Result.Result<BasicInfo, CardDataError> =>
+  Result.gen(function* () {
+    const file = "kenhojo EF0002"
+    const fields = yield* children(object, at(step, `${file} FF20`))
+    const offsetsObject = yield* required(fields, 0xdf21, at(step, `${file} DF21 (offsets)`), 8)
+    const offsets = [0, 2, 4, 6].map((i) => readUint16(offsetsObject.value, i))
+    const name = yield* utf8(
+      (yield* required(fields, 0xdf22, at(step, `${file} DF22 (name)`))).value,
+      at(step, `${file} DF22 (name)`)
+    )
+    const address = yield* utf8(
+      (yield* required(fields, 0xdf23, at(step, `${file} DF23 (address)`))).value,
+      at(step, `${file} DF23 (address)`)
+    )
+    const birthDate = yield* date(
+      (yield* required(fields, 0xdf24, at(step, `${file} DF24 (birth date)`), 8)).value,
+      at(step, `${file} DF24 (birth date)`)
+    )
+    const code = yield* sexCode(
+      (yield* required(fields, 0xdf25, at(step, `${file} DF25 (sex)`), 1)).value,
+      at(step, `${file} DF25 (sex)`)
+    )
+    return { name, address, birthDate, sex: sexOf(code), sexCode: code, offsets, raw }
+  })
+
+export const parseIntegrityRecord = (
+  raw: Uint8Array,
+  object: Tlv.Tlv,
+  step: string
+): Result.Result<IntegrityRecord, CardDataError> =>
+  Result.gen(function* () {
+    const file = "kenhojo EF0003"
+    const fields = yield* children(object, at(step, `${file} FF30`))
+    const myNumberDigest = yield* required(fields, 0xdf31, at(step, `${file} DF31`), 32)
+    const basicInfoDigest = yield* required(fields, 0xdf32, at(step, `${file} DF32`), 32)
+    const signature = yield* required(fields, 0xdf33, at(step, `${file} DF33`))
+    return {
+      myNumberDigest: Redacted.make(copy(myNumberDigest.value)),
+      // Copies: the record's buffer (reachable through `.buffer`) holds DF31.
+      basicInfoDigest: copy(basicInfoDigest.value),
+      signature: copy(signature.value),
+      raw: Redacted.make(raw)
+    }
+  })
+
+// ---------------------------------------------------------------------------------------------------------------
+// Steps on the selected application (after the VERIFY the file needs)
+
+/** SELECT the kenhojo application (`6A 82`: `NotMyNumberCardError`). */
+export const select = () => selectApplication("kenhojo")
+
+const stepOf = (item: Item) => `mynumber.kenhojo.read.${item}`
+
+/** EF0001: `FF10 0C` + 12 digits + filler. Needs the PIN or 照合番号A. */
+export const readMyNumberFile = Effect.fn("mynumber.kenhojo.readMyNumberFile")(function* () {
+  const step = stepOf("myNumber")
+  yield* selectEf(files.myNumber, step)
+  const { raw, object } = yield* readTlvFile({ step, field: "kenhojo EF0001", tag: 0xff10 })
+  return yield* Effect.fromResult(parseMyNumber(raw, object.value, step))
+})
+
+/** EF0002: the basic four information. Needs the PIN or 照合番号B. */
+export const readBasicInfoFile = Effect.fn("mynumber.kenhojo.readBasicInfoFile")(function* () {
+  const step = stepOf("basicInfo")
+  yield* selectEf(files.basicInfo, step)
+  const { raw, object } = yield* readTlvFile({ step, field: "kenhojo EF0002", tag: 0xff20 })
+  return yield* Effect.fromResult(parseBasicInfo(raw, object, step))
+})
+
+/** EF0003: the integrity record. Needs the PIN, 照合番号A or B. */
+export const readIntegrityRecordFile = Effect.fn("mynumber.kenhojo.readIntegrityRecordFile")(function* () {
+  const step = stepOf("integrityRecord")
+  yield* selectEf(files.integrityRecord, step)
+  const { raw, object } = yield* readTlvFile({ step, field: "kenhojo EF0003", tag: 0xff30 })
+  return yield* Effect.fromResult(parseIntegrityRecord(raw, object, step))
+})
+
+/** EF0004: the application's card-verifiable certificate. Free. */
+export const readCertificateFile = Effect.fn("mynumber.kenhojo.readCertificateFile")(function* () {
+  const step = stepOf("certificate")
+  yield* selectEf(files.certificate, step)
+  const { raw, object } = yield* readTlvFile({ step, field: "kenhojo EF0004", tag: 0x7f21 })
+  return yield* Effect.fromResult(parseCvc(raw, object, at(step, "kenhojo EF0004 7F21")))
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Whole reads: SELECT, one guarded VERIFY, the files
+
+export interface ReadOptions extends PinGuard.VerifyOptions {
+  /** What to read (default: everything the credential opens), in this order: myNumber, basicInfo, integrity, CVC. */
+  readonly items?: ReadonlyArray<Item> | undefined
+}
+
+/**
+ * Reads the chosen items with one guarded VERIFY: validate the credential and the items (before any APDU), SELECT
+ * the application, VERIFY behind the PIN guard, read each file.
+ */
+export const read = Effect.fn("mynumber.kenhojo.read")(function* (
+  credential: KenhojoCredential,
+  options: ReadOptions = {}
+) {
+  const resolved = yield* Effect.fromResult(resolve(credential))
+  const name = resolved.credential as KenhojoCredentialName
+  const wanted = options.items ?? opens[name]
+  for (const item of wanted)
+    if (!opens[name].includes(item)) return yield* new CredentialScopeError({ credential: name, item })
+  yield* select()
+  if (wanted.some((item) => item !== "certificate"))
+    yield* PinGuard.verify(resolved.credential, resolved.secret, options)
+  const data: { -readonly [K in keyof KenhojoData]: KenhojoData[K] } = {}
+  for (const item of items) {
+    if (!wanted.includes(item)) continue
+    if (item === "myNumber") data.myNumber = yield* readMyNumberFile()
+    else if (item === "basicInfo") data.basicInfo = yield* readBasicInfoFile()
+    else if (item === "integrityRecord") data.integrityRecord = yield* readIntegrityRecordFile()
+    else data.certificate = yield* readCertificateFile()
+  }
+  return data as KenhojoData
+})
+
+/** The My Number (§8.1): SELECT, guarded VERIFY of the PIN or 照合番号A, SELECT EF0001, one READ BINARY. */
+export const readMyNumber = Effect.fn("mynumber.kenhojo.readMyNumber")(function* (
+  credential: MyNumberCredential,
+  options: PinGuard.VerifyOptions = {}
+) {
+  const data = yield* read(credential, { ...options, items: ["myNumber"] })
+  return data.myNumber!
+})
+
+/**
+ * The basic four information (§8.2): SELECT, guarded VERIFY of the PIN or 照合番号B, SELECT EF0002, READ BINARY (one
+ * APDU when the file fits the first read).
+ */
+export const readBasicInfo = Effect.fn("mynumber.kenhojo.readBasicInfo")(function* (
+  credential: BasicInfoCredential,
+  options: PinGuard.VerifyOptions = {}
+) {
+  const data = yield* read(credential, { ...options, items: ["basicInfo"] })
+  return data.basicInfo!
+})
+
+/** The integrity record (EF0003), with any of the three credentials. */
+export const readIntegrityRecord = Effect.fn("mynumber.kenhojo.readIntegrityRecord")(function* (
+  credential: KenhojoCredential,
+  options: PinGuard.VerifyOptions = {}
+) {
+  const data = yield* read(credential, { ...options, items: ["integrityRecord"] })
+  return data.integrityRecord!
+})
+
+/** The application's card-verifiable certificate (EF0004): no credential. */
+export const readCertificate = Effect.fn("mynumber.kenhojo.readCertificate")(function* () {
+  yield* select()
+  return yield* readCertificateFile()
+})
+
+/** The tries left of the PIN, 照合番号A and 照合番号B, consuming none. */
+export const readPinStatus = Effect.fn("mynumber.kenhojo.readPinStatus")(function* () {
+  yield* select()
+  const out: Array<PinGuard.PinStatus> = []
+  for (const credential of Object.keys(opens) as ReadonlyArray<Credential>) out.push(yield* PinGuard.status(credential))
+  return out
+})
