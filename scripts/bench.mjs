@@ -2,8 +2,8 @@
 // writes bench-results.json as [{ name, value, unit }]. Each block states its model and assumptions.
 import { writeFileSync } from "node:fs"
 import { performance } from "node:perf_hooks"
-import { ResidenceFiles as Files, ResidenceCard } from "@jpcard/core"
-import { ResidenceGen1, ResidenceGen2, SimTransport } from "@jpcard/sim"
+import { ResidenceFiles as Files, MyNumber, ResidenceCard } from "@jpcard/core"
+import { MyNumberCard, ResidenceGen1, ResidenceGen2, SimTransport } from "@jpcard/sim"
 import { Effect } from "effect"
 
 const results = []
@@ -126,6 +126,42 @@ const readOnce = async (card, options, readOptions = {}) => {
     Number(median(samples).toFixed(1)),
     "us",
     "median of 1000 decodes of every field (after 100 warm-up runs)"
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// My Number card (issue 6): APDUs of single operations from a fresh session, PIN guard included.
+{
+  const card = MyNumberCard.make({ seed: "bench" })
+  const count = async (effect, options = {}) => {
+    const sim = SimTransport.make(card, options)
+    const result = await Effect.runPromise(effect.pipe(Effect.provide(sim.layer)))
+    return { result, apdus: sim.stats().apdus, log: sim.log() }
+  }
+  const basic4 = await count(MyNumber.Kenhojo.readBasicInfo({ pin: card.pins.kenhojo }))
+  record("mynumber.basic4.apdus", basic4.apdus, "apdus", "SELECT, tries query, VERIFY, SELECT EF, READ(s)")
+  const sign = await count(MyNumber.Jpki.sign({ key: "authentication", pin: card.pins.jpkiAuth }, new Uint8Array(32)))
+  record("mynumber.jpki.sign.apdus", sign.apdus, "apdus")
+  const vnb = await Effect.runPromise(
+    MyNumber.VerificationNumberB.build({
+      birthDate: `${card.holder.birthDate.slice(0, 4)}-${card.holder.birthDate.slice(4, 6)}-${card.holder.birthDate.slice(6)}`,
+      calendar: card.holder.birthDateCalendar,
+      expiryYear: Number(card.holder.expiry.slice(0, 4)),
+      securityCode: card.holder.securityCode
+    })
+  )
+  const faceExtended = await count(MyNumber.Kenkaku.readCardFace({ verificationNumberB: vnb }))
+  record("mynumber.face.apdus.extended", faceExtended.apdus, "apdus")
+  const faceShort = await count(MyNumber.Kenkaku.readCardFace({ verificationNumberB: vnb }), { extendedLength: false })
+  record("mynumber.face.apdus.short256", faceShort.apdus, "apdus")
+  // The minimum: the same non-read steps as the extended read, plus the fewest 256-byte READ BINARYs for the record
+  // (its size is the data the extended read returned).
+  const reads = faceExtended.log.filter((e) => e.command[1] === 0xb0)
+  const recordBytes = reads.reduce((n, e) => n + (typeof e.response === "string" ? 0 : e.response.length - 2), 0)
+  record(
+    "mynumber.face.apdus.short256.minimum",
+    faceExtended.apdus - reads.length + Math.ceil(recordBytes / 256),
+    "apdus"
   )
 }
 
