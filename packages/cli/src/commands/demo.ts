@@ -3,8 +3,8 @@
  * authenticate, read, parse) over an in-memory transport; each decoded card is printed as JSON and its images are
  * written to files. No reader needed.
  */
-import { ResidenceCard } from "@jpcard/core"
-import { ResidenceGen1, ResidenceGen2, SimTransport, type SimulatedCard } from "@jpcard/sim"
+import { MyNumber, ResidenceCard } from "@jpcard/core"
+import { MyNumberCard, ResidenceGen1, ResidenceGen2, SimTransport, type SimulatedCard } from "@jpcard/sim"
 import { Console, Effect, Path } from "effect"
 import { Command, Flag } from "effect/cli"
 import { render, summary } from "../Render.js"
@@ -72,7 +72,54 @@ export const demo = Command.make(
       })
       results.push({ name: entry.name, card: json })
     }
+    results.push({ name: "mynumber-card", card: yield* readMyNumberDemo(path.join(out, "mynumber-card")) })
     yield* Console.log(JSON.stringify(results, null, 2))
     yield* Console.error(`images written to ${out}/`)
   })
 ).pipe(Command.withDescription("Read the built-in simulated cards end to end (no reader needed)"))
+
+const isoDate = (yyyymmdd: string) => `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6)}`
+
+/**
+ * The simulated My Number card (a fictitious Japanese national): basic four information and my number with the
+ * 4-digit PIN (the PIN guard reads the tries first), the card face with 照合番号B, and the JPKI certificates.
+ */
+const readMyNumberDemo = (outDir: string) =>
+  Effect.gen(function* () {
+    const card = MyNumberCard.make({ seed: "demo-6" })
+    const sim = SimTransport.make(card)
+    yield* Console.error("reading the simulated My Number card (マイナンバーカード)")
+    const data = yield* Effect.gen(function* () {
+      const pin = card.pins.kenhojo
+      const basic = yield* MyNumber.Kenhojo.readBasicInfo({ pin })
+      const number = yield* MyNumber.Kenhojo.readMyNumber({ pin })
+      const verificationNumberB = yield* MyNumber.VerificationNumberB.build({
+        birthDate: isoDate(card.holder.birthDate),
+        calendar: card.holder.birthDateCalendar,
+        expiryYear: Number(card.holder.expiry.slice(0, 4)),
+        securityCode: card.holder.securityCode
+      })
+      const face = yield* MyNumber.Kenkaku.readCardFace({ verificationNumberB })
+      const certificates = yield* MyNumber.Jpki.readCertificates({})
+      const pinStatus = yield* MyNumber.MyNumberCard.readPinStatus()
+      return {
+        basicInfo: { name: basic.name, address: basic.address, birthDate: basic.birthDate, sex: basic.sex },
+        // A fictitious number of the simulated card; the reader keeps real ones redacted until revealed on purpose.
+        myNumber: number.myNumber.reveal(),
+        cardFace: {
+          birthDate: face.birthDate,
+          sex: face.sex,
+          expiry: face.expiry,
+          nameImage: { format: "png", data: face.nameImage },
+          addressImage: { format: "png", data: face.addressImage },
+          photo: { format: "jpeg2000", data: face.photo },
+          securityCodeImage: { format: "png", data: face.securityCodeImage }
+        },
+        jpkiCertificates: certificates,
+        pinStatus
+      }
+    }).pipe(Effect.provide(sim.layer))
+    const stats = sim.stats()
+    yield* Console.error(`  ${stats.apdus} APDUs, ${stats.bytesSent + stats.bytesReceived} bytes exchanged`)
+    return yield* render(data, { outDir, warn: (message) => console.error(`  warning: ${message}`) })
+  })
