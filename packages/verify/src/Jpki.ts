@@ -1,0 +1,268 @@
+/**
+ * JPKI (公的個人認証): the My Number card's user-authentication and digital-signature certificates, checked up to the
+ * J-LIS roots with validity, key usage and, when the user supplies a CRL, revocation with its RFC 5280 reason; and
+ * signatures made by the card's JPKI keys (`80 2A`, RSA-2048 PKCS#1 v1.5 with a SHA-256 DigestInfo).
+ *
+ * Legal note: verifying JPKI signatures as a business (署名検証者) needs approval under 公的個人認証法 第17条.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import * as Crl from "./Crl.js"
+import type { CrlParseError } from "./Errors.js"
+import { concat, toHex } from "./internal/bytes.js"
+import * as Chain from "./internal/chain.js"
+import { digestInfoPrefix, isType1Encoding, rsaPublic, rsaVerifyPkcs1 } from "./internal/crypto.js"
+import { guarded, timeOf, type VerifyOptions } from "./internal/run.js"
+import * as Report from "./Report.js"
+import { type JpkiTrust, jlisTrust } from "./Trust.js"
+import { CertificateParseError, type ParsedCertificate, parseSync, verifySignedObject } from "./X509.js"
+
+export type { VerifyOptions }
+
+export type JpkiPurpose = "authentication" | "signature"
+
+export interface JpkiCertificateInput {
+  /** The user's certificate: EF000A (利用者証明用) or EF0001 (署名用), DER. */
+  readonly certificate: Uint8Array
+  /**
+   * Other CA certificates that may sit on the path (e.g. the card's EF000B / EF0002). They are checked, never
+   * trusted by themselves: the path must end at an anchor of the trust store.
+   */
+  readonly intermediates?: ReadonlyArray<Uint8Array>
+  /** A CRL from the certificate's issuer (DER or PEM), or one parsed with `Crl.parse`. Without it: no revocation check. */
+  readonly crl?: Uint8Array | Crl.ParsedCrl
+  /**
+   * Which certificate this is: `authentication` requires keyUsage digitalSignature, `signature` nonRepudiation.
+   * Default: either.
+   */
+  readonly purpose?: JpkiPurpose
+}
+
+const usagesFor = (purpose: JpkiPurpose | undefined) =>
+  purpose === "authentication"
+    ? (["digitalSignature"] as const)
+    : purpose === "signature"
+      ? (["nonRepudiation"] as const)
+      : (["digitalSignature", "nonRepudiation"] as const)
+
+const revocationCheck = async (
+  cert: ParsedCertificate,
+  issuer: ParsedCertificate | undefined,
+  crl: Crl.ParsedCrl,
+  at: Date,
+  options: VerifyOptions
+): Promise<Report.Check> => {
+  const object = "jpki.revocation"
+  const base = { object, algorithm: crl.signatureAlgorithm.name, signer: crl.issuer }
+  if (issuer === undefined)
+    return {
+      ...base,
+      verdict: "untrusted-chain",
+      authentic: false,
+      detail: "no verified issuer to check the CRL against"
+    }
+  if (crl.issuerKey !== issuer.subjectKey)
+    return {
+      ...base,
+      verdict: "untrusted-chain",
+      authentic: false,
+      detail: `the CRL is issued by ${crl.issuer}, not by the certificate's issuer ${issuer.subject}`
+    }
+  if (issuer.keyUsage !== undefined && !issuer.keyUsage.includes("crlSign"))
+    return { ...base, verdict: "untrusted-chain", authentic: false, detail: "the issuer's keyUsage lacks cRLSign" }
+  if (issuer.publicKey === undefined)
+    return { ...base, verdict: "malformed", authentic: false, detail: "the issuer's key is not supported" }
+  const signature = await verifySignedObject(crl, issuer.publicKey, options.backend)
+  if (!signature.ok)
+    return {
+      ...base,
+      verdict: signature.reason === "unsupported" ? "malformed" : "untrusted-chain",
+      authentic: false,
+      detail: `the CRL's signature does not verify under the issuer: ${signature.detail}`
+    }
+  if (crl.unknownCriticalExtensions.length > 0)
+    return {
+      ...base,
+      verdict: "untrusted-chain",
+      authentic: false,
+      detail: `the CRL has critical extensions this verifier does not process (${crl.unknownCriticalExtensions.join(", ")})`
+    }
+  const validity: Report.Validity = {
+    status:
+      at < crl.thisUpdate ? "not-yet-valid" : crl.nextUpdate !== undefined && at > crl.nextUpdate ? "expired" : "valid",
+    notBefore: crl.thisUpdate.toISOString(),
+    notAfter: (crl.nextUpdate ?? crl.thisUpdate).toISOString()
+  }
+  const entry = crl.entries.get(Crl.serialKey(cert.serialNumber))
+  if (entry !== undefined && entry.reasonCode !== 8)
+    return {
+      ...base,
+      verdict: "revoked",
+      authentic: false,
+      validity,
+      revocation: { revokedAt: entry.revokedAt.toISOString(), reason: entry.reason, reasonCode: entry.reasonCode },
+      detail: `revoked on ${entry.revokedAt.toISOString()} (${entry.reason})`
+    }
+  const note = crl.delta ? " (a delta CRL: only changes since its base CRL)" : ""
+  return validity.status === "valid"
+    ? {
+        ...base,
+        verdict: "verified",
+        authentic: true,
+        validity,
+        detail: `not listed in the issuer's CRL of ${crl.thisUpdate.toISOString()}${note}`
+      }
+    : {
+        ...base,
+        verdict: "expired",
+        authentic: true,
+        validity,
+        detail: `not listed, but the CRL is ${validity.status === "expired" ? "out of date (past nextUpdate)" : "not yet valid"}${note}`
+      }
+}
+
+const certificateChecks = async (
+  input: JpkiCertificateInput,
+  crl: Crl.ParsedCrl | undefined,
+  trust: JpkiTrust,
+  at: Date,
+  options: VerifyOptions
+): Promise<{
+  readonly checks: ReadonlyArray<Report.Check>
+  readonly cert: ParsedCertificate | undefined
+  readonly anchor: Report.AnchorRef | undefined
+  readonly notes: ReadonlyArray<string>
+}> => {
+  const parsed = parseSync(input.certificate)
+  if (parsed instanceof CertificateParseError)
+    return {
+      checks: [{ object: "jpki.certificate", verdict: "malformed", authentic: false, detail: parsed.message }],
+      cert: undefined,
+      anchor: undefined,
+      notes: []
+    }
+  const intermediates: Array<ParsedCertificate> = []
+  const checks: Array<Report.Check> = []
+  for (const [i, bytes] of (input.intermediates ?? []).entries()) {
+    const c = parseSync(bytes)
+    if (c instanceof CertificateParseError)
+      checks.push({ object: `jpki.candidate[${i}]`, verdict: "malformed", authentic: false, detail: c.message })
+    else intermediates.push(c)
+  }
+  const chain = await Chain.validate(parsed, trust.anchors, {
+    at,
+    backend: options.backend,
+    object: "jpki.certificate",
+    leafUsages: usagesFor(input.purpose),
+    requireLeafKeyUsage: true,
+    intermediates
+  })
+  checks.push(...chain.checks)
+  const notes: Array<string> = []
+  if (crl !== undefined) checks.push(await revocationCheck(parsed, chain.leafIssuer, crl, at, options))
+  else notes.push("revocation not checked: no CRL was supplied")
+  return { checks, cert: parsed, anchor: chain.anchor?.ref, notes }
+}
+
+const crlOf = (crl: Uint8Array | Crl.ParsedCrl | undefined): Effect.Effect<Crl.ParsedCrl | undefined, CrlParseError> =>
+  crl === undefined ? Effect.succeed(undefined) : crl instanceof Uint8Array ? Crl.parse(crl) : Effect.succeed(crl)
+
+/**
+ * Verifies a JPKI certificate up to the J-LIS roots (or the given trust store): signature path, validity, key usage,
+ * and revocation when a CRL is given. Fails with `CrlParseError` only when the CRL given as bytes does not parse.
+ */
+export const verifyCertificate = (
+  input: JpkiCertificateInput,
+  trust: JpkiTrust = jlisTrust(),
+  options: VerifyOptions = {}
+): Effect.Effect<Report.Report, CrlParseError> =>
+  Effect.flatMap(Effect.all([crlOf(input.crl), timeOf(options)]), ([crl, at]) =>
+    guarded("jpki-certificate", at, async () => {
+      const { checks, anchor, notes } = await certificateChecks(input, crl, trust, at, options)
+      return withNotes(Report.make("jpki-certificate", checks, at, anchor), notes)
+    })
+  )
+
+const withNotes = (report: Report.Report, notes: ReadonlyArray<string>): Report.Report =>
+  notes.length === 0 ? report : { ...report, notes }
+
+export interface JpkiSignatureInput extends JpkiCertificateInput {
+  /** The card's 256-byte answer to `80 2A`. */
+  readonly signature: Uint8Array
+  /** The signed message: the card was sent DigestInfo(SHA-256(data)). */
+  readonly data?: Uint8Array
+  /** Or only its SHA-256 hash (32 bytes), when the message itself is not at hand. */
+  readonly digest?: Uint8Array
+}
+
+/**
+ * Verifies a signature made by a JPKI key of the card (RSASSA-PKCS1-v1_5 with SHA-256), and the certificate as in
+ * `verifyCertificate`.
+ */
+export const verifySignature = (
+  input: JpkiSignatureInput,
+  trust: JpkiTrust = jlisTrust(),
+  options: VerifyOptions = {}
+): Effect.Effect<Report.Report, CrlParseError> =>
+  Effect.flatMap(Effect.all([crlOf(input.crl), timeOf(options)]), ([crl, at]) =>
+    guarded("jpki-signature", at, async () => {
+      const certificate = await certificateChecks(input, crl, trust, at, options)
+      const object = "jpki.signature"
+      const base = { object, algorithm: "RSASSA-PKCS1-v1_5 SHA-256" }
+      let check: Report.Check
+      const key = certificate.cert?.publicKey
+      if (certificate.cert === undefined || key === undefined)
+        check = { ...base, verdict: "malformed", authentic: false, detail: "no usable certificate to verify it with" }
+      else if (key.kind !== "rsa")
+        check = { ...base, verdict: "malformed", authentic: false, detail: `the certificate's key is not RSA` }
+      else if ((input.data === undefined) === (input.digest === undefined))
+        check = { ...base, verdict: "malformed", authentic: false, detail: "give either the signed data or its digest" }
+      else if (input.digest !== undefined && input.digest.length !== 32)
+        check = { ...base, verdict: "malformed", authentic: false, detail: "a SHA-256 digest is 32 bytes" }
+      else if (input.signature.length !== key.n.length)
+        check = {
+          ...base,
+          verdict: "malformed",
+          authentic: false,
+          detail: `a signature of ${input.signature.length} bytes cannot come from an RSA-${key.bits} key`
+        }
+      else {
+        let ok: boolean
+        let covered: Report.Covered
+        if (input.data !== undefined) {
+          ok = await rsaVerifyPkcs1(key, "SHA-256", input.data, input.signature, options.backend)
+          covered = Report.covered("the signed data", input.data)
+        } else {
+          const block = rsaPublic(key, input.signature)
+          ok = block !== undefined && isType1Encoding(block, concat(digestInfoPrefix["SHA-256"], input.digest!))
+          covered = {
+            description: "the signed data, given as its SHA-256 digest",
+            length: 32,
+            sha256: toHex(input.digest!)
+          }
+        }
+        check = ok
+          ? {
+              ...base,
+              verdict: "verified",
+              authentic: true,
+              covered,
+              signer: certificate.cert.subject,
+              detail: "signed by the certificate's key"
+            }
+          : {
+              ...base,
+              verdict: "signature-invalid",
+              authentic: false,
+              covered,
+              signer: certificate.cert.subject,
+              detail: "the signature does not verify under the certificate's key over this data"
+            }
+      }
+      return withNotes(
+        Report.make("jpki-signature", [check, ...certificate.checks], at, certificate.anchor),
+        certificate.notes
+      )
+    })
+  )

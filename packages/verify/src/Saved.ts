@@ -1,0 +1,116 @@
+/**
+ * Verifying a saved read: the raw files of one card application, as bytes or as JSON text (hex or base64 strings).
+ * This is the seam for `jpcard verify FILE`: the CLI maps its file to a `SavedRead` (or hands the JSON form below to
+ * `decode`) and gets a report.
+ *
+ * JSON form: `{ "kind": "residence-gen1", "encoding": "base64", "files": { "frontImage": "…", … } }`, with `kind`
+ * one of `residence-gen1` (files `frontImage`, `faceImage`, `signature`), `residence-gen2` (`printedEntries`,
+ * `nameAndFace`, `signature`), `mynumber-kenhojo` (`ef0001`?, `ef0002`?, `ef0003`, `ef0004`, `ef0007`?) and
+ * `mynumber-kenkaku` (`ef0001`?, `ef0002`?, `ef0004`, `ef0005`?); `encoding` is `base64` (default) or `hex`.
+ *
+ * @since 0.1.0
+ */
+import { Effect } from "effect"
+import { VerifyInputError } from "./Errors.js"
+import { fromBase64, fromHex } from "./internal/bytes.js"
+import type { VerifyOptions } from "./internal/run.js"
+import * as MyNumber from "./MyNumber.js"
+import type * as Report from "./Report.js"
+import * as Residence from "./Residence.js"
+import { type CvcTrust, jlisCvcTrust, type ResidenceTrust } from "./Trust.js"
+
+export type SavedRead =
+  | { readonly kind: "residence-gen1"; readonly files: Residence.Gen1Files }
+  | { readonly kind: "residence-gen2"; readonly files: Residence.Gen2Files }
+  | { readonly kind: "mynumber-kenhojo"; readonly files: MyNumber.KenhojoFiles }
+  | { readonly kind: "mynumber-kenkaku"; readonly files: MyNumber.KenkakuFiles }
+
+export type SavedKind = SavedRead["kind"]
+
+const fileNames: Record<
+  SavedKind,
+  { readonly required: ReadonlyArray<string>; readonly optional: ReadonlyArray<string> }
+> = {
+  "residence-gen1": { required: ["frontImage", "faceImage", "signature"], optional: [] },
+  "residence-gen2": { required: ["printedEntries", "nameAndFace", "signature"], optional: [] },
+  "mynumber-kenhojo": { required: ["ef0003", "ef0004"], optional: ["ef0001", "ef0002", "ef0007"] },
+  "mynumber-kenkaku": { required: ["ef0004"], optional: ["ef0001", "ef0002", "ef0005"] }
+}
+
+/** The trust each kind of read is checked against. */
+export interface Trusts {
+  /** For residence cards. Without it, residence reads report `unknown-issuer` (no anchor supplied). */
+  readonly residence?: ResidenceTrust
+  /** For the My Number card's CVCs (default: the J-LIS production keys). */
+  readonly cvc?: CvcTrust
+}
+
+const noResidenceAnchors: ResidenceTrust = { _tag: "ResidenceTrust", profile: "production", anchors: [], skipped: [] }
+
+/**
+ * Decodes the JSON form of a saved read (parsed JSON or text). With `expect`, a read of another kind is a
+ * `WrongCardType` error.
+ */
+export const decode = (
+  json: unknown,
+  options: { readonly expect?: SavedKind } = {}
+): Effect.Effect<SavedRead, VerifyInputError> =>
+  Effect.suspend(() => {
+    const fail = (detail: string) => Effect.fail(new VerifyInputError({ reason: "MissingFile", detail }))
+    let value = json
+    if (typeof value === "string") {
+      try {
+        value = JSON.parse(value)
+      } catch {
+        return fail("the saved read is not JSON")
+      }
+    }
+    if (typeof value !== "object" || value === null) return fail("the saved read is not a JSON object")
+    const { kind, encoding = "base64", files } = value as { kind?: unknown; encoding?: unknown; files?: unknown }
+    if (typeof kind !== "string" || !(kind in fileNames))
+      return Effect.fail(
+        new VerifyInputError({ reason: "WrongCardType", detail: `unknown kind ${JSON.stringify(kind)} of saved read` })
+      )
+    if (options.expect !== undefined && kind !== options.expect)
+      return Effect.fail(
+        new VerifyInputError({ reason: "WrongCardType", detail: `a ${kind} read, but ${options.expect} was asked for` })
+      )
+    if (encoding !== "base64" && encoding !== "hex") return fail(`unknown encoding ${JSON.stringify(encoding)}`)
+    if (typeof files !== "object" || files === null) return fail("the saved read has no files")
+    const names = fileNames[kind as SavedKind]
+    const out: Record<string, Uint8Array> = {}
+    for (const name of [...names.required, ...names.optional]) {
+      const text = (files as Record<string, unknown>)[name]
+      if (text === undefined || text === null) {
+        if (names.required.includes(name)) return fail(`${kind}: the file ${name} is missing`)
+        continue
+      }
+      if (typeof text !== "string") return fail(`${kind}: the file ${name} is not a string`)
+      const bytes = encoding === "hex" ? fromHex(text) : fromBase64(text)
+      if (bytes === undefined) return fail(`${kind}: the file ${name} is not ${encoding}`)
+      out[name] = bytes
+    }
+    return Effect.succeed({ kind, files: out } as unknown as SavedRead)
+  })
+
+/** Verifies a saved read against the trust for its kind. */
+export const verify = (
+  read: SavedRead,
+  trusts: Trusts = {},
+  options: VerifyOptions = {}
+): Effect.Effect<Report.Report, VerifyInputError> => {
+  switch (read.kind) {
+    case "residence-gen1":
+      return Effect.flatMap(Residence.fromGen1Files(read.files), (input) =>
+        Residence.verifyGen1(input, trusts.residence ?? noResidenceAnchors, options)
+      )
+    case "residence-gen2":
+      return Effect.flatMap(Residence.fromGen2Files(read.files), (input) =>
+        Residence.verifyGen2(input, trusts.residence ?? noResidenceAnchors, options)
+      )
+    case "mynumber-kenhojo":
+      return MyNumber.verifyKenhojo(read.files, trusts.cvc ?? jlisCvcTrust(), options)
+    case "mynumber-kenkaku":
+      return MyNumber.verifyKenkaku(read.files, trusts.cvc ?? jlisCvcTrust(), options)
+  }
+}

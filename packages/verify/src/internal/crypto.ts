@@ -1,0 +1,325 @@
+/**
+ * The signature primitives, on WebCrypto where the platform has it (Node, browsers in secure contexts) and on portable
+ * code where it does not: `@noble/curves` for ECDSA, `@noble/hashes` for digests, and a bigint RSA public operation.
+ * The raw RSA operation (`s^e mod n`) is always bigint: WebCrypto has no raw public-key operation, and two card
+ * formats need one (the bare-hash check code of the first-generation residence card, the kenkaku triple digest).
+ *
+ * Imported WebCrypto keys are cached per key (bounded), so verifying many cards signed under one certificate imports
+ * the key once.
+ *
+ * @internal
+ */
+import { p256, p384, p521 } from "@noble/curves/nist.js"
+import { sha1 } from "@noble/hashes/legacy.js"
+import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js"
+import { concat, equals, fromBigInt, hex, own, toBase64Url, toBigInt } from "./bytes.js"
+import { ByteCache } from "./cache.js"
+
+export type HashName = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512"
+export type CurveName = "P-256" | "P-384" | "P-521"
+
+export interface RsaPublicKey {
+  readonly kind: "rsa"
+  /** Modulus, big-endian, no leading zero. */
+  readonly n: Uint8Array
+  /** Public exponent, big-endian, no leading zero. */
+  readonly e: Uint8Array
+  readonly bits: number
+}
+
+export interface EcPublicKey {
+  readonly kind: "ec"
+  readonly curve: CurveName
+  /** Uncompressed point `04 ‖ X ‖ Y`. */
+  readonly point: Uint8Array
+}
+
+export type PublicKey = RsaPublicKey | EcPublicKey
+
+/**
+ * Signature primitives supplied by the application, e.g. node:crypto in a Node program (this package imports no Node
+ * built-in). Keys are passed as the package's own (stable, cached) key objects, so a provider can cache what it
+ * derives from them in a WeakMap. Its answers are trusted: return `false` for anything that does not verify.
+ */
+export interface CryptoProvider {
+  readonly name: string
+  readonly rsaVerifyPkcs1: (
+    key: RsaPublicKey,
+    hash: HashName,
+    data: Uint8Array,
+    signature: Uint8Array
+  ) => boolean | Promise<boolean>
+  /** `signature` is raw `r ‖ s`; `key.point` is the uncompressed point. */
+  readonly ecdsaVerify: (
+    key: EcPublicKey,
+    hash: HashName,
+    data: Uint8Array,
+    signature: Uint8Array
+  ) => boolean | Promise<boolean>
+  /** Optional; noble is used when absent. */
+  readonly digest?: (hash: HashName, data: Uint8Array) => Uint8Array
+}
+
+/**
+ * Which implementation runs the signature checks: `webcrypto` (the default where `crypto.subtle` exists), `portable`
+ * (`@noble/curves`, `@noble/hashes` and bigint RSA; the default elsewhere), or an application's `CryptoProvider`.
+ */
+export type Backend = "webcrypto" | "portable" | CryptoProvider
+
+const subtle: SubtleCrypto | undefined = (globalThis as { crypto?: Crypto }).crypto?.subtle
+
+/** `webcrypto` when the platform has `crypto.subtle`, else `portable`. */
+export const defaultBackend = (): "webcrypto" | "portable" => (subtle !== undefined ? "webcrypto" : "portable")
+
+const resolve = (backend: Backend | undefined): "webcrypto" | "portable" | CryptoProvider =>
+  typeof backend === "object"
+    ? backend
+    : backend === "webcrypto" && subtle !== undefined
+      ? "webcrypto"
+      : backend === undefined
+        ? defaultBackend()
+        : "portable"
+
+/** Whether results may be cached under this backend (explicit built-in backends are always exercised, for tests). */
+export const cacheable = (backend: Backend | undefined): boolean => backend === undefined || typeof backend === "object"
+
+// ---------------------------------------------------------------------------------------------------------------
+// Digests
+
+const nobleHash = { "SHA-1": sha1, "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512 } as const
+
+export const hashLength: Record<HashName, number> = { "SHA-1": 20, "SHA-256": 32, "SHA-384": 48, "SHA-512": 64 }
+
+/** Synchronous digest (noble, or the provider's): for digests that are compared or reported, not verified. */
+export const digestSync = (hash: HashName, data: Uint8Array, backend?: Backend): Uint8Array =>
+  typeof backend === "object" && backend.digest !== undefined ? backend.digest(hash, data) : nobleHash[hash](data)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Caches: imported keys by key object (keys of cached certificates are stable objects), else by key bytes.
+
+/** An imported key; `key` is set once the import resolved, so a verification can start without waiting a tick. */
+interface CachedKey {
+  readonly promise: Promise<CryptoKey>
+  key?: CryptoKey
+}
+
+const webKeysByObject = new WeakMap<PublicKey, Map<string, CachedKey>>()
+const webKeysByBytes = new ByteCache<CachedKey>(512)
+const rsaBigints = new WeakMap<RsaPublicKey, { readonly n: bigint; readonly e: bigint }>()
+let generation = 0
+
+/** Drops every cached key (tests and benchmarks measure the cold path with it). */
+export const clearKeyCache = (): void => {
+  webKeysByBytes.clear()
+  generation++
+}
+
+const cachedWebKey = (
+  key: PublicKey,
+  tag: string,
+  parts: ReadonlyArray<Uint8Array>,
+  importKey: () => Promise<CryptoKey>
+): CachedKey => {
+  const id = `${generation}:${tag}`
+  let perObject = webKeysByObject.get(key)
+  const hit = perObject?.get(id) ?? webKeysByBytes.get(id, parts)
+  if (perObject === undefined) {
+    perObject = new Map()
+    webKeysByObject.set(key, perObject)
+  }
+  if (hit !== undefined) {
+    perObject.set(id, hit)
+    return hit
+  }
+  const entry: CachedKey = { promise: importKey() }
+  entry.promise.then(
+    (k) => {
+      entry.key = k
+    },
+    // A rejected import must not stay cached.
+    () => {
+      webKeysByBytes.delete(id, parts)
+      webKeysByObject.get(key)?.delete(id)
+    }
+  )
+  webKeysByBytes.set(id, parts, entry)
+  perObject.set(id, entry)
+  return entry
+}
+
+/** Runs a WebCrypto operation with a cached key: at once when the key is ready (the job starts now), else after it. */
+const withKey = (entry: CachedKey, run: (key: CryptoKey) => Promise<boolean>): Promise<boolean> => {
+  try {
+    return (entry.key !== undefined ? run(entry.key) : entry.promise.then(run)).catch(() => false)
+  } catch {
+    return Promise.resolve(false)
+  }
+}
+
+/** A provider's answer as a promise; a throw or a rejection is `false`. */
+const fromProvider = (answer: () => boolean | Promise<boolean>): Promise<boolean> => {
+  try {
+    return Promise.resolve(answer()).then(
+      (ok) => ok === true,
+      () => false
+    )
+  } catch {
+    return Promise.resolve(false)
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// RSA
+
+const rsaWebKey = (key: RsaPublicKey, hash: HashName): CachedKey =>
+  // JWK rather than SPKI: the key is rebuilt from its two integers, whatever the certificate's encoding quirks.
+  cachedWebKey(key, `rsa:${hash}`, [key.n, key.e], () =>
+    subtle!.importKey(
+      "jwk",
+      { kty: "RSA", n: toBase64Url(key.n), e: toBase64Url(key.e), ext: true },
+      { name: "RSASSA-PKCS1-v1_5", hash },
+      false,
+      ["verify"]
+    )
+  )
+
+const rsaIntegers = (key: RsaPublicKey) => {
+  let ints = rsaBigints.get(key)
+  if (ints === undefined) {
+    ints = { n: toBigInt(key.n), e: toBigInt(key.e) }
+    rsaBigints.set(key, ints)
+  }
+  return ints
+}
+
+/**
+ * The raw RSA public operation `s^e mod n`, as a block of the modulus length; `undefined` when the signature is not
+ * of the modulus length or not smaller than the modulus (never a valid signature).
+ */
+export const rsaPublic = (key: RsaPublicKey, signature: Uint8Array): Uint8Array | undefined => {
+  const k = key.n.length
+  if (signature.length !== k) return undefined
+  const { n, e } = rsaIntegers(key)
+  const s = toBigInt(signature)
+  if (s >= n) return undefined
+  let result: bigint
+  if (e === 65537n) {
+    // 16 squarings and one multiplication.
+    let x = s
+    for (let i = 0; i < 16; i++) x = (x * x) % n
+    result = (x * s) % n
+  } else {
+    result = 1n
+    let base = s
+    let exp = e
+    while (exp > 0n) {
+      if (exp & 1n) result = (result * base) % n
+      base = (base * base) % n
+      exp >>= 1n
+    }
+  }
+  return fromBigInt(result, k)
+}
+
+/** DER DigestInfo prefixes (RFC 8017 §9.2 note 1). */
+export const digestInfoPrefix: Record<HashName, Uint8Array> = {
+  "SHA-1": hex("3021300906052b0e03021a05000414"),
+  "SHA-256": hex("3031300d060960864801650304020105000420"),
+  "SHA-384": hex("3041300d060960864801650304020205000430"),
+  "SHA-512": hex("3051300d060960864801650304020305000440")
+}
+
+/**
+ * The PKCS#1 v1.5 type-1 payload of a decrypted block `00 01 FF…FF 00 ‖ payload` (at least 8 `FF`, RFC 8017
+ * §9.2 step 5); `undefined` when the block is not of that form.
+ */
+export const pkcs1Type1Payload = (block: Uint8Array): Uint8Array | undefined => {
+  if (block.length < 11 || block[0] !== 0x00 || block[1] !== 0x01) return undefined
+  let i = 2
+  while (i < block.length && block[i] === 0xff) i++
+  if (i - 2 < 8 || i >= block.length || block[i] !== 0x00) return undefined
+  return block.subarray(i + 1)
+}
+
+/** Whether `block` is exactly the type-1 encoding of `payload` for this modulus length (no other bytes accepted). */
+export const isType1Encoding = (block: Uint8Array, payload: Uint8Array): boolean => {
+  const k = block.length
+  if (payload.length > k - 11) return false
+  const expected = new Uint8Array(k)
+  expected[1] = 0x01
+  expected.fill(0xff, 2, k - payload.length - 1)
+  expected.set(payload, k - payload.length)
+  return equals(block, expected)
+}
+
+/**
+ * RSASSA-PKCS1-v1_5 verification of `data` under `hash`. On WebCrypto with a cached key the job is started before
+ * this returns, so the caller can do other work while it runs.
+ */
+export const rsaVerifyPkcs1 = (
+  key: RsaPublicKey,
+  hash: HashName,
+  data: Uint8Array,
+  signature: Uint8Array,
+  backend?: Backend
+): Promise<boolean> => {
+  if (signature.length !== key.n.length) return Promise.resolve(false)
+  const b = resolve(backend)
+  if (typeof b === "object") return fromProvider(() => b.rsaVerifyPkcs1(key, hash, data, signature))
+  if (b === "webcrypto")
+    return withKey(rsaWebKey(key, hash), (k) => subtle!.verify("RSASSA-PKCS1-v1_5", k, own(signature), own(data)))
+  const block = rsaPublic(key, signature)
+  return Promise.resolve(
+    block !== undefined && isType1Encoding(block, concat(digestInfoPrefix[hash], digestSync(hash, data)))
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// ECDSA
+
+const nobleCurve = { "P-256": p256, "P-384": p384, "P-521": p521 } as const
+export const curveFieldLength: Record<CurveName, number> = { "P-256": 32, "P-384": 48, "P-521": 66 }
+
+const ecWebKey = (key: EcPublicKey): CachedKey =>
+  cachedWebKey(key, `ec:${key.curve}`, [key.point], () =>
+    subtle!.importKey("raw", own(key.point), { name: "ECDSA", namedCurve: key.curve }, false, ["verify"])
+  )
+
+/**
+ * Normalises an EC public key to the uncompressed point, checking that it lies on the curve; `undefined` for a point
+ * that is not on it (or not a point encoding at all).
+ */
+export const normaliseEcPoint = (curve: CurveName, point: Uint8Array): Uint8Array | undefined => {
+  try {
+    return nobleCurve[curve].Point.fromBytes(point).toBytes(false)
+  } catch {
+    return undefined
+  }
+}
+
+/** ECDSA verification with the signature as raw `r ‖ s` (each of the curve's field length). */
+export const ecdsaVerify = (
+  key: EcPublicKey,
+  hash: HashName,
+  data: Uint8Array,
+  rawSignature: Uint8Array,
+  backend?: Backend
+): Promise<boolean> => {
+  if (rawSignature.length !== 2 * curveFieldLength[key.curve]) return Promise.resolve(false)
+  const b = resolve(backend)
+  if (typeof b === "object") return fromProvider(() => b.ecdsaVerify(key, hash, data, rawSignature))
+  if (b === "webcrypto")
+    return withKey(ecWebKey(key), (k) => subtle!.verify({ name: "ECDSA", hash }, k, own(rawSignature), own(data)))
+  try {
+    // High-S signatures are valid ECDSA (OpenSSL and WebCrypto accept them); noble rejects them unless told not to.
+    return Promise.resolve(
+      nobleCurve[key.curve].verify(rawSignature, digestSync(hash, data), key.point, {
+        prehash: false,
+        lowS: false,
+        format: "compact"
+      })
+    )
+  } catch {
+    return Promise.resolve(false)
+  }
+}

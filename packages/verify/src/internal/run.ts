@@ -1,0 +1,42 @@
+/**
+ * Running a verifier: the time to check against, and a guard that turns any unexpected exception into a `malformed`
+ * report (never `verified`).
+ *
+ * @internal
+ */
+import { Clock, Effect } from "effect"
+import * as Report from "../Report.js"
+import type { Backend } from "./crypto.js"
+
+export interface VerifyOptions {
+  /** Validity of certificates and anchors is checked at this time (default: now, from Effect's `Clock`). */
+  readonly at?: Date
+  /** Force an implementation: `portable` runs without WebCrypto (noble and bigint). Default: WebCrypto if present. */
+  readonly backend?: Backend
+}
+
+export const timeOf = (options: VerifyOptions): Effect.Effect<Date> =>
+  options.at !== undefined ? Effect.succeed(options.at) : Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
+
+export const guarded = <R extends Report.Report>(
+  kind: Report.ReportKind,
+  at: Date,
+  run: () => Promise<R>
+): Effect.Effect<R | Report.Report> =>
+  Effect.promise(() =>
+    run().catch(
+      (e: unknown): Report.Report =>
+        Report.make(
+          kind,
+          [
+            {
+              object: kind,
+              verdict: "malformed",
+              authentic: false,
+              detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}`
+            }
+          ],
+          at
+        )
+    )
+  )

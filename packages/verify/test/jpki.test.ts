@@ -1,0 +1,372 @@
+// JPKI: the real J-LIS roots, chains with validity and key usage, CRLs with RFC 5280 reasons, card signatures.
+
+import { createHash, sign } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { Crl, Jpki, Trust, X509 } from "../src/index.js"
+import * as D from "./der.js"
+import { at, concat, Fixtures, hex, privateKey } from "./helpers.js"
+
+const sharedTrust = fileURLToPath(new URL("../../../../shared/trust/", import.meta.url))
+const pemDer = (file: string) => {
+  const pem = readFileSync(`${sharedTrust}jlis-jpki/${file}`, "utf8")
+  return Uint8Array.from(Buffer.from(pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, ""), "base64"))
+}
+
+const simTrust = Trust.customJpkiTrust(
+  [
+    { name: "sim JPKI auth CA", bytes: Fixtures.myNumberJpkiAuthCaCertDer },
+    { name: "sim JPKI sign CA", bytes: Fixtures.myNumberJpkiSignCaCertDer }
+  ],
+  { label: "jpcard sim" }
+)
+const authCaKey = D.simKey("mynumber-jpki-auth-ca")
+const authCaName = D.nameOf(Fixtures.myNumberJpkiAuthCaCertDer, "subject")
+const authSerial = hex("7E57000300000003")
+const authKey = privateKey(Fixtures.myNumberJpkiAuthKeyPkcs8Der)
+const signKey = privateKey(Fixtures.myNumberJpkiSignKeyPkcs8Der)
+
+describe("the real J-LIS roots in shared/trust/jlis-jpki", () => {
+  const files = ["auth_ca_2015.pem", "auth_ca_2023.pem", "sign_ca_2015.pem", "sign_ca_2023.pem"]
+
+  it("parse, match the README fingerprints, and are recognised as the J-LIS roots", () => {
+    const readme = readFileSync(`${sharedTrust}README.md`, "utf8")
+    for (const file of files) {
+      const der = pemDer(file)
+      const cert = X509.parseSync(der)
+      if (cert instanceof X509.CertificateParseError) throw cert
+      const name = file.replace(".pem", "")
+      expect(readme).toContain(`${name} \`${cert.sha256.toUpperCase()}\``)
+      expect(cert.subject).toContain("O=JPKI")
+      expect(cert.subject).toBe(cert.issuer)
+      expect(cert.publicKeyDescription).toBe("RSA-2048")
+      expect(cert.basicConstraints?.ca).toBe(true)
+      expect(cert.keyUsage).toEqual(["keyCertSign", "crlSign"])
+      const root = Trust.recogniseJlisRoot(der)
+      expect(root?.name).toBe(name)
+      expect(root?.purpose).toBe(name.startsWith("auth") ? "authentication" : "signature")
+      // PEM text is recognised too.
+      expect(Trust.recogniseJlisRoot(readFileSync(`${sharedTrust}jlis-jpki/${file}`))?.name).toBe(name)
+    }
+    expect(Trust.recogniseJlisRoot(Fixtures.myNumberJpkiAuthCaCertDer)).toBeUndefined()
+    expect(Trust.jlisRoots.length).toBe(4)
+  })
+
+  it.effect("each root's self-signature verifies; the 2015 roots have expired, the 2023 ones have not", () =>
+    Effect.gen(function* () {
+      const now = new Date("2026-06-01T00:00:00Z")
+      for (const file of files) {
+        const report = yield* Jpki.verifyCertificate({ certificate: pemDer(file) }, Trust.jlisTrust(), {
+          at: now
+        })
+        // A root is not a user certificate (its keyUsage is keyCertSign), so as a leaf it is refused…
+        expect(report.verdict).toBe("untrusted-chain")
+      }
+      const trust = Trust.jlisTrust()
+      for (const anchor of trust.anchors) {
+        const c = anchor.certificate
+        const self = yield* Effect.promise(() => X509.verifySignedObject(c, c.publicKey!))
+        expect(self.ok, anchor.ref.name).toBe(true)
+        expect(anchor.ref.source).toBe("embedded")
+        expect(anchor.ref.profile).toBe("production")
+        expect(c.notAfter > now).toBe(anchor.ref.name.endsWith("2023"))
+      }
+    })
+  )
+
+  it.effect("the simulator's JPKI-like certificates do not chain to the J-LIS roots", () =>
+    Effect.gen(function* () {
+      const report = yield* Jpki.verifyCertificate(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer },
+        Trust.jlisTrust(),
+        { at }
+      )
+      expect(report.verdict).toBe("unknown-issuer")
+    })
+  )
+})
+
+describe("JPKI certificates under the simulator's test PKI (custom anchors)", () => {
+  it.effect("authentication and signature certificates verify, with purposes checked", () =>
+    Effect.gen(function* () {
+      const trust = yield* simTrust
+      const auth = yield* Jpki.verifyCertificate(
+        {
+          certificate: Fixtures.myNumberJpkiAuthCertDer,
+          purpose: "authentication",
+          intermediates: [Fixtures.myNumberJpkiAuthCaCertDer]
+        },
+        trust,
+        { at }
+      )
+      expect(auth.verdict, auth.summary).toBe("verified")
+      expect(auth.anchor?.profile).toBe("custom")
+      expect(auth.notes).toEqual(["revocation not checked: no CRL was supplied"])
+      const sig = yield* Jpki.verifyCertificate(
+        { certificate: Fixtures.myNumberJpkiSignCertDer, purpose: "signature" },
+        trust,
+        { at }
+      )
+      expect(sig.verdict, sig.summary).toBe("verified")
+      // Wrong purpose: the key usage says no.
+      const wrong = yield* Jpki.verifyCertificate(
+        { certificate: Fixtures.myNumberJpkiSignCertDer, purpose: "authentication" },
+        trust,
+        {
+          at
+        }
+      )
+      expect(wrong.verdict).toBe("untrusted-chain")
+      expect(wrong.checks[0]!.detail).toContain("keyUsage")
+    })
+  )
+
+  it.effect("expired at the checked time, reported apart", () =>
+    Effect.gen(function* () {
+      const trust = yield* simTrust
+      const report = yield* Jpki.verifyCertificate({ certificate: Fixtures.myNumberJpkiAuthCertDer }, trust, {
+        at: new Date("2040-06-01T00:00:00Z")
+      })
+      expect(report.verdict).toBe("expired")
+      expect(report.authentic).toBe(true)
+    })
+  )
+
+  it.effect("a path through an intermediate, which is checked but never trusted by itself", () =>
+    Effect.gen(function* () {
+      const rootKey = D.rsaKeyPair()
+      const midKey = D.rsaKeyPair()
+      const leafKey = D.rsaKeyPair()
+      const rootName = D.name({}, "jpcard TEST root")
+      const midName = D.name({}, "jpcard TEST intermediate")
+      const caExt = [D.basicConstraints(true), D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])]
+      const root = D.certificate({
+        issuer: rootName,
+        subject: rootName,
+        publicKey: rootKey.publicKey,
+        alg: "rsa-sha256",
+        signer: rootKey.privateKey,
+        extensions: caExt
+      })
+      const mid = D.certificate({
+        issuer: rootName,
+        subject: midName,
+        publicKey: midKey.publicKey,
+        alg: "rsa-sha256",
+        signer: rootKey.privateKey,
+        extensions: caExt
+      })
+      const leaf = D.certificate({
+        issuer: midName,
+        subject: D.name({}, "jpcard TEST leaf"),
+        publicKey: leafKey.publicKey,
+        alg: "rsa-sha256",
+        signer: midKey.privateKey,
+        extensions: [D.keyUsage([D.KU.digitalSignature])]
+      })
+      const trust = yield* Trust.customJpkiTrust([root])
+      const ok = yield* Jpki.verifyCertificate({ certificate: leaf, intermediates: [mid] }, trust, { at })
+      expect(ok.verdict, ok.summary).toBe("verified")
+      expect(ok.checks.map((c) => c.object)).toEqual([
+        "jpki.certificate",
+        "jpki.certificate.intermediate[0]",
+        "jpki.certificate.anchor"
+      ])
+      expect((yield* Jpki.verifyCertificate({ certificate: leaf }, trust, { at })).verdict).toBe("unknown-issuer")
+      // The intermediate alone is not an anchor.
+      const midOnly = yield* Trust.customJpkiTrust([mid])
+      expect(
+        (yield* Jpki.verifyCertificate({ certificate: leaf, intermediates: [mid] }, { ...trust, anchors: [] }, { at }))
+          .verdict
+      ).toBe("unknown-issuer")
+      void midOnly
+      // An intermediate that is not a CA (CA:FALSE, or no basicConstraints at all) breaks the path.
+      for (const extensions of [[D.basicConstraints(false)], []]) {
+        const notCa = D.certificate({
+          issuer: rootName,
+          subject: midName,
+          publicKey: midKey.publicKey,
+          alg: "rsa-sha256",
+          signer: rootKey.privateKey,
+          extensions
+        })
+        const report = yield* Jpki.verifyCertificate({ certificate: leaf, intermediates: [notCa] }, trust, { at })
+        expect(report.verdict).not.toBe("verified")
+        expect(report.authentic).toBe(false)
+      }
+    })
+  )
+
+  it.effect("a certificate that is not one is malformed", () =>
+    Effect.gen(function* () {
+      const trust = yield* simTrust
+      const report = yield* Jpki.verifyCertificate(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer.subarray(0, 100) },
+        trust,
+        { at }
+      )
+      expect(report.verdict).toBe("malformed")
+    })
+  )
+})
+
+describe("revocation (CRL supplied by the user)", () => {
+  const crlOf = (spec: Partial<D.CrlSpec>) =>
+    D.crl({
+      issuer: authCaName,
+      thisUpdate: new Date("2029-12-01T00:00:00Z"),
+      nextUpdate: new Date("2030-02-01T00:00:00Z"),
+      signer: authCaKey,
+      ...spec
+    })
+
+  it.effect("listed: revoked, with the RFC 5280 reason and date", () =>
+    Effect.gen(function* () {
+      const trust = yield* simTrust
+      const crl = crlOf({ revoked: [{ serial: authSerial, date: new Date("2029-11-30T10:00:00Z"), reason: 1 }] })
+      const report = yield* Jpki.verifyCertificate({ certificate: Fixtures.myNumberJpkiAuthCertDer, crl }, trust, {
+        at
+      })
+      expect(report.verdict).toBe("revoked")
+      const revocation = report.checks.find((c) => c.object === "jpki.revocation")!
+      expect(revocation.revocation).toEqual({
+        revokedAt: "2029-11-30T10:00:00.000Z",
+        reason: "keyCompromise",
+        reasonCode: 1
+      })
+      expect(report.notes).toBeUndefined()
+      // No reason extension: unspecified.
+      const plain = crlOf({ revoked: [{ serial: authSerial, date: new Date("2029-11-30T10:00:00Z") }] })
+      const r2 = yield* Jpki.verifyCertificate({ certificate: Fixtures.myNumberJpkiAuthCertDer, crl: plain }, trust, {
+        at
+      })
+      expect(r2.checks.find((c) => c.object === "jpki.revocation")?.revocation?.reason).toBe("unspecified")
+      // certificateHold (6) is a revocation too.
+      const hold = crlOf({ revoked: [{ serial: authSerial, date: new Date("2029-11-30T10:00:00Z"), reason: 6 }] })
+      const r3 = yield* Jpki.verifyCertificate({ certificate: Fixtures.myNumberJpkiAuthCertDer, crl: hold }, trust, {
+        at
+      })
+      expect(r3.verdict).toBe("revoked")
+    })
+  )
+
+  it.effect("not listed: verified; a stale CRL is reported as expired", () =>
+    Effect.gen(function* () {
+      const trust = yield* simTrust
+      const crl = crlOf({
+        revoked: [{ serial: hex("7E57000300000099"), date: new Date("2029-11-30T10:00:00Z"), reason: 4 }]
+      })
+      const parsed = yield* Crl.parse(crl)
+      expect(parsed.entries.size).toBe(1)
+      const report = yield* Jpki.verifyCertificate(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer, crl: parsed },
+        trust,
+        { at }
+      )
+      expect(report.verdict, report.summary).toBe("verified")
+      const stale = yield* Jpki.verifyCertificate({ certificate: Fixtures.myNumberJpkiAuthCertDer, crl }, trust, {
+        at: new Date("2030-03-01T00:00:00Z")
+      })
+      expect(stale.verdict).toBe("expired")
+    })
+  )
+
+  it.effect("a CRL not signed by the certificate's issuer is not trusted", () =>
+    Effect.gen(function* () {
+      const trust = yield* simTrust
+      const forged = crlOf({ signer: D.rsaKeyPair().privateKey })
+      const a = yield* Jpki.verifyCertificate({ certificate: Fixtures.myNumberJpkiAuthCertDer, crl: forged }, trust, {
+        at
+      })
+      expect(a.verdict).toBe("untrusted-chain")
+      const otherIssuer = crlOf({
+        issuer: D.nameOf(Fixtures.myNumberJpkiSignCaCertDer, "subject"),
+        signer: D.simKey("mynumber-jpki-sign-ca")
+      })
+      const b = yield* Jpki.verifyCertificate(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer, crl: otherIssuer },
+        trust,
+        { at }
+      )
+      expect(b.verdict).toBe("untrusted-chain")
+    })
+  )
+
+  it.effect("a CRL that does not parse is a typed error", () =>
+    Effect.gen(function* () {
+      const trust = yield* simTrust
+      for (const crl of [
+        new Uint8Array(0),
+        hex("300100"),
+        Fixtures.myNumberJpkiAuthCertDer,
+        crlOf({}).subarray(0, 50)
+      ]) {
+        const error = yield* Effect.flip(
+          Jpki.verifyCertificate({ certificate: Fixtures.myNumberJpkiAuthCertDer, crl }, trust, { at })
+        )
+        expect(error._tag).toBe("CrlParseError")
+      }
+      expect((yield* Effect.flip(Crl.parse(hex("01")))).message).toContain("not a readable X.509 CRL")
+    })
+  )
+})
+
+describe("JPKI signatures made by the card", () => {
+  it.effect("over the data, or over its SHA-256 digest; anything else fails", () =>
+    Effect.gen(function* () {
+      const trust = yield* simTrust
+      const data = new TextEncoder().encode("document to sign")
+      const signature = new Uint8Array(sign("sha256", data, authKey))
+      const ok = yield* Jpki.verifySignature(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer, data, signature },
+        trust,
+        { at }
+      )
+      expect(ok.verdict, ok.summary).toBe("verified")
+      expect(ok.kind).toBe("jpki-signature")
+      const digest = new Uint8Array(createHash("sha256").update(data).digest())
+      const viaDigest = yield* Jpki.verifySignature(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer, digest, signature },
+        trust,
+        { at }
+      )
+      expect(viaDigest.verdict).toBe("verified")
+      const other = yield* Jpki.verifySignature(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer, data: concat(data, hex("00")), signature },
+        trust,
+        { at }
+      )
+      expect(other.verdict).toBe("signature-invalid")
+      const wrongKey = yield* Jpki.verifySignature(
+        {
+          certificate: Fixtures.myNumberJpkiAuthCertDer,
+          data,
+          signature: new Uint8Array(sign("sha256", data, signKey))
+        },
+        trust,
+        { at }
+      )
+      expect(wrongKey.verdict).toBe("signature-invalid")
+      const short = yield* Jpki.verifySignature(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer, data, signature: signature.subarray(1) },
+        trust,
+        { at }
+      )
+      expect(short.verdict).toBe("malformed")
+      const neither = yield* Jpki.verifySignature({ certificate: Fixtures.myNumberJpkiAuthCertDer, signature }, trust, {
+        at
+      })
+      expect(neither.verdict).toBe("malformed")
+      // A valid signature under an untrusted certificate is not verified.
+      const untrusted = yield* Jpki.verifySignature(
+        { certificate: Fixtures.myNumberJpkiAuthCertDer, data, signature },
+        Trust.jlisTrust(),
+        { at }
+      )
+      expect(untrusted.verdict).toBe("unknown-issuer")
+      expect(untrusted.checks[0]!.verdict).toBe("verified")
+    })
+  )
+})

@@ -1,0 +1,131 @@
+// Reports as data: verdict order, summary line, JSON form; saved reads.
+import { describe, expect, it } from "@effect/vitest"
+import * as SimGen1 from "@jpcard/sim/residence/Gen1Card"
+import { Effect } from "effect"
+import { Report, Residence, Saved, Trust } from "../src/index.js"
+import { at, Fixtures, gen1Input } from "./helpers.js"
+import * as M from "./mynumber-material.js"
+
+const trust = Trust.customResidenceTrust([Fixtures.residenceGen1TestCaCertDer], { label: "jpcard sim" })
+const check = (verdict: Report.Verdict, authentic = verdict === "verified" || verdict === "expired"): Report.Check => ({
+  object: `o.${verdict}`,
+  verdict,
+  authentic,
+  detail: verdict
+})
+
+describe("verdicts", () => {
+  it("a report takes its worst check's verdict; `verified` needs every check verified", () => {
+    const at0 = new Date(0)
+    expect(Report.make("residence-gen1", [check("verified"), check("expired")], at0).verdict).toBe("expired")
+    expect(Report.make("residence-gen1", [check("expired"), check("unknown-issuer")], at0).verdict).toBe(
+      "unknown-issuer"
+    )
+    expect(Report.make("residence-gen1", [check("verified"), check("malformed")], at0).verdict).toBe("malformed")
+    expect(Report.make("residence-gen1", [check("revoked"), check("untrusted-chain")], at0).verdict).toBe("revoked")
+    expect(Report.make("residence-gen1", [], at0).verdict).toBe("malformed")
+    const expired = Report.make("residence-gen1", [check("verified"), check("expired")], at0)
+    expect(expired.authentic).toBe(true)
+    expect(Report.severity.at(-1)).toBe("verified")
+    expect(Report.combine([expired, Report.make("residence-gen1", [check("verified")], at0)])).toEqual({
+      verdict: "expired",
+      authentic: true
+    })
+  })
+})
+
+describe("the report a business logs", () => {
+  it.effect("summary line, algorithm, anchor, covered bytes, JSON form", () =>
+    Effect.gen(function* () {
+      const report = yield* Residence.verifyGen1(gen1Input(), yield* trust, { at })
+      expect(report.summary).toMatch(
+        /^residence card \(gen 1\): verified anchor=jpcard sim: .+ \(custom\); all checks passed$/
+      )
+      const json = JSON.parse(Report.toJson(report))
+      expect(json.kind).toBe("residence-gen1")
+      expect(json.verdict).toBe("verified")
+      expect(json.checkedAt).toBe("2030-01-01T00:00:00.000Z")
+      expect(json.checks[0]).toMatchObject({
+        object: "residence.gen1.checkCode",
+        verdict: "verified",
+        algorithm: "RSASSA-PKCS1-v1_5 SHA-256",
+        form: "digestInfo",
+        covered: { description: "D0 value (7000 bytes) ‖ D1 value (3000 bytes)", length: 10000 }
+      })
+      expect(json.checks[0].covered.sha256).toMatch(/^[0-9a-f]{64}$/)
+      expect(json.checks[1].certificate.subject).toContain("Residence Card Signer")
+      expect(json.anchor).toMatchObject({ profile: "custom", source: "custom" })
+      // Plain data: it round-trips.
+      expect(JSON.parse(JSON.stringify(json))).toEqual(json)
+    })
+  )
+
+  it.effect("a failed report names the first failing check in its summary", () =>
+    Effect.gen(function* () {
+      const input = gen1Input()
+      const front = input.frontImageValue.slice()
+      front[0] = front[0]! ^ 1
+      const report = yield* Residence.verifyGen1({ ...input, frontImageValue: front }, yield* trust, { at })
+      expect(report.summary).toContain("signature-invalid")
+      expect(report.summary).toContain("residence.gen1.checkCode")
+    })
+  )
+})
+
+describe("saved reads", () => {
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64")
+  const hexOf = (b: Uint8Array) => Buffer.from(b).toString("hex")
+
+  it.effect("residence gen 1 from JSON (base64) and kenhojo from JSON (hex)", () =>
+    Effect.gen(function* () {
+      const card = SimGen1.make()
+      const json = JSON.stringify({
+        kind: "residence-gen1",
+        files: {
+          frontImage: b64(card.files.df1.ef01),
+          faceImage: b64(card.files.df1.ef02),
+          signature: b64(card.files.df3.ef01)
+        }
+      })
+      const read = yield* Saved.decode(json)
+      const report = yield* Saved.verify(read, { residence: yield* trust }, { at })
+      expect(report.verdict).toBe("verified")
+      // Without anchors: unknown issuer, never verified.
+      expect((yield* Saved.verify(read, {}, { at })).verdict).toBe("unknown-issuer")
+
+      const kenhojo = yield* Saved.decode({
+        kind: "mynumber-kenhojo",
+        encoding: "hex",
+        files: { ef0003: hexOf(M.ef0003), ef0004: hexOf(M.kenhojoCvc), ef0001: hexOf(M.ef0001) }
+      })
+      const cvc = Trust.customCvcTrust([
+        {
+          modulus: Fixtures.myNumberCvcCaModulus,
+          exponent: Fixtures.myNumberCvcCaExponent,
+          issuerKeyId: M.testIssuerId
+        }
+      ])
+      expect((yield* Saved.verify(kenhojo, { cvc }, { at })).verdict).toBe("verified")
+      // Default trust is the J-LIS production keys: the simulator's CVC is not one of them.
+      expect((yield* Saved.verify(kenhojo, {}, { at })).verdict).toBe("unknown-issuer")
+    })
+  )
+
+  it.effect("wrong card type and broken files are typed errors", () =>
+    Effect.gen(function* () {
+      const wrong = yield* Effect.flip(
+        Saved.decode({ kind: "residence-gen2", files: {} }, { expect: "residence-gen1" })
+      )
+      expect(wrong.reason).toBe("WrongCardType")
+      expect((yield* Effect.flip(Saved.decode({ kind: "passport", files: {} }))).reason).toBe("WrongCardType")
+      expect((yield* Effect.flip(Saved.decode("{not json"))).reason).toBe("MissingFile")
+      expect(
+        (yield* Effect.flip(Saved.decode({ kind: "residence-gen1", files: { frontImage: "AA" } }))).detail
+      ).toContain("faceImage")
+      expect(
+        (yield* Effect.flip(Saved.decode({ kind: "mynumber-kenkaku", encoding: "hex", files: { ef0004: "zz" } })))
+          .detail
+      ).toContain("not hex")
+    })
+  )
+})
