@@ -166,6 +166,16 @@ const readOnce = async (card, options, readOptions = {}) => {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Verification (issue 7): ours next to node:crypto's own verify of the same signatures, in the same run.
+{
+  const { run } = await import("../packages/verify/bench/verify.bench.mjs")
+  for (const r of await run()) record(r.name, r.value, r.unit)
+  notes.push(
+    "verify.*.per_s: the default WebCrypto backend (browser-safe); .node_provider.per_s: the node:crypto provider from @jpcard/verify/node that Node programs (the CLI) pass"
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 writeFileSync("bench-results.json", `${JSON.stringify(results, null, 2)}\n`)
 const width = Math.max(...results.map((r) => r.name.length))
 console.log(`${"name".padEnd(width)}  ${"value".padStart(10)}  unit`)
