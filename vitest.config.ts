@@ -10,7 +10,14 @@ export default defineConfig({
   test: {
     projects: packages.map((name) => ({
       extends: true,
-      test: { name, root: `packages/${name}`, include: ["test/**/*.test.ts"] }
+      test: {
+        name,
+        root: `packages/${name}`,
+        include: ["test/**/*.test.ts"],
+        // transport-pcsc's end-to-end tests each start a private pcscd, and pcscd's socket is machine-wide: its
+        // files run one after another.
+        ...(name === "transport-pcsc" ? { fileParallelism: false } : {})
+      }
     }))
   }
 })

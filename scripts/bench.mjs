@@ -166,6 +166,15 @@ const readOnce = async (card, options, readOptions = {}) => {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// PC/SC (issue 4): a full gen-1 read through pcscd and the vsmartcard virtual reader, next to the in-memory read.
+{
+  const { run } = await import("../packages/transport-pcsc/bench/pcsc.bench.mjs")
+  const rows = await run()
+  for (const r of rows) record(r.name, r.value, r.unit)
+  if (rows.length === 0) notes.push("pcsc.*: not measured here (see the reason above: pcscd or vpcd unavailable)")
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Verification (issue 7): ours next to node:crypto's own verify of the same signatures, in the same run.
 {
   const { run } = await import("../packages/verify/bench/verify.bench.mjs")
