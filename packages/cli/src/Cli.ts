@@ -3,10 +3,17 @@
  */
 import { Command } from "effect/cli"
 import { demo } from "./commands/demo.js"
+import { jpki } from "./commands/jpki.js"
+import { read } from "./commands/read.js"
+import { readers, watch } from "./commands/readers.js"
+import { sim } from "./commands/sim.js"
+import { verify } from "./commands/verify.js"
+
+export { version } from "./Version.js"
 
 export const root = Command.make("jpcard").pipe(
-  Command.withDescription("Read and verify the IC chips of Japanese identity cards"),
-  Command.withSubcommands([demo])
+  Command.withDescription(
+    "Read and verify the IC chips of Japanese identity cards. Secrets (card numbers, PINs, passwords) come from environment variables (JPCARD_CARD_NUMBER, JPCARD_PIN, JPCARD_SIGNING_PASSWORD, JPCARD_VERIFICATION_NUMBER_B) or a prompt without echo, never from the command line. Exit codes: 0 ok, 1 unexpected (a bug), 2 usage or input, 3 card, 4 reader, 5 not verified, 130 interrupted"
+  ),
+  Command.withSubcommands([readers, watch, read, jpki, verify, sim, demo])
 )
-
-export const version = "0.1.0"

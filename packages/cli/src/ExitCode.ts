@@ -1,15 +1,18 @@
 /**
  * Exit codes that tell a user error from a card error from a reader error, so scripts can react:
  *
- * | code | meaning |
- * |---|---|
- * | 0 | success |
- * | 1 | unexpected failure (a bug: please report it) |
- * | 2 | usage or input error: fix the command line or the value entered |
- * | 3 | card error: the card refused, answered wrongly, or is not the expected card |
- * | 4 | reader error: no reader, no card, card removed, reader busy or unplugged |
- * | 5 | verification failed: the data did not prove genuine |
- * | 130 | interrupted |
+ * | code | meaning | errors |
+ * |---|---|---|
+ * | 0 | success | |
+ * | 1 | unexpected failure (a bug: please report it) | defects, errors of unknown kind |
+ * | 2 | usage or input error: fix the command line, the value entered or the file given; nothing was sent to a card | command-line parse errors, a secret on the command line, a malformed card number / PIN / password / 照合番号B, a missing secret, a trust folder or CA file that is refused, a saved read that cannot be read, a file that cannot be read or written |
+ * | 3 | card error: the card refused, answered wrongly, or is not the expected card | wrong card number, wrong PIN (`WrongPinError`), a locked PIN (`PinLockedError`), the last try refused without `--allow-last-try` (`LastTryRefusedError`), a card of another kind, malformed card data |
+ * | 4 | reader error: no reader, no card, card removed, reader busy or unplugged, PC/SC not installed or not running, the virtual reader unreachable | `TransportError`, `VirtualReaderError` |
+ * | 5 | verification failed: the data did not prove genuine (the report says why) | `VerificationFailedError` |
+ * | 130 | interrupted (Ctrl-C) | |
+ *
+ * The PIN errors are card errors: the card's own counter decided (or, for the last try, would decide) the outcome, and
+ * the remedy is about the card (ask the holder, or the municipal office for a locked PIN), not the command line.
  */
 import { Cause, Exit } from "effect"
 
@@ -24,10 +27,23 @@ export const ExitCode = {
 } as const
 
 const usageTags = new Set([
-  "InvalidCardNumberError",
-  "InvalidPinError",
+  // this command
+  "SecretOnCommandLineError",
   "InvalidInputError",
   "MissingSecretError",
+  // validated before any APDU by the core
+  "InvalidCardNumberError",
+  "InvalidCredentialError",
+  "InvalidDigestError",
+  "CredentialScopeError",
+  // verification input
+  "AnchorError",
+  "VerifyInputError",
+  "CrlParseError",
+  "CertificateParseError",
+  // files
+  "PlatformError",
+  // effect/cli parse errors (already shown with the help text)
   "ShowHelp",
   "InvalidValue",
   "MissingOption",
@@ -35,10 +51,27 @@ const usageTags = new Set([
   "UnrecognizedOption",
   "DuplicateOption",
   "UnknownSubcommand",
+  "UnexpectedArgument",
+  "ValidationError",
   "UserError",
+  // codes package
   "OfficialTableError"
 ])
-const readerTags = new Set(["TransportError"])
+const cardTags = new Set([
+  "ResidenceAuthenticationError",
+  "UnsupportedCardError",
+  "SecureMessagingError",
+  "CardDataError",
+  "CardStatusError",
+  "MalformedResponseError",
+  "TlvError",
+  "WrongPinError",
+  "PinLockedError",
+  "LastTryRefusedError",
+  "PinStatusUnavailableError",
+  "NotMyNumberCardError"
+])
+const readerTags = new Set(["TransportError", "VirtualReaderError", "VpcdError"])
 const verificationTags = new Set(["VerificationFailedError"])
 
 const tagOf = (error: unknown): string | undefined =>
@@ -50,9 +83,10 @@ export const classify = (error: unknown): number => {
   const tag = tagOf(error)
   if (tag === undefined) return ExitCode.unexpected
   if (usageTags.has(tag)) return ExitCode.usage
+  if (cardTags.has(tag)) return ExitCode.card
   if (readerTags.has(tag)) return ExitCode.reader
   if (verificationTags.has(tag)) return ExitCode.verification
-  return ExitCode.card
+  return ExitCode.unexpected
 }
 
 export const fromExit = (exit: Exit.Exit<unknown, unknown>): number => {

@@ -1,10 +1,13 @@
 /**
- * Cards as JSON for people and scripts: images are written to files (native format and PNG) and referenced by path,
- * other bytes become base64, raw EF contents are left out (they go to the saved read instead).
+ * Cards as JSON-ready data for people and scripts: images are written to files (native format and PNG) and referenced
+ * by path, other bytes become base64 (or a length, for text output), raw EF contents are left out (they go to the
+ * saved read instead).
  */
 import type { ResidenceCard } from "@jpcard/core"
-import { Effect, FileSystem, Path } from "effect"
+import { Effect, type FileSystem, Path } from "effect"
+import type { PlatformError } from "effect/PlatformError"
 import { extensionOf, toPng } from "./Images.js"
+import { base64, makeOutDir, writePrivate } from "./Output.js"
 
 type Format = "tiff" | "jpeg2000" | "png"
 const isImage = (value: unknown): value is { format: Format; data: Uint8Array } =>
@@ -14,41 +17,43 @@ const isImage = (value: unknown): value is { format: Format; data: Uint8Array } 
   "data" in value &&
   (value as { data: unknown }).data instanceof Uint8Array
 
-const toBase64 = (bytes: Uint8Array): string =>
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64")
-
 export interface RenderOptions {
   /** Where to write images; no images are written when absent. */
-  readonly outDir?: string
+  readonly outDir?: string | undefined
   /** Warnings (e.g. an image that could not be converted to PNG) go here. */
   readonly warn: (message: string) => void
+  /** Bytes other than images: base64 (default, for JSON) or `<n bytes>` (for text). */
+  readonly bytes?: "base64" | "length"
+  /** Without `outDir`: put each image's native bytes in the output as base64 (for JSON). */
+  readonly embedImages?: boolean
 }
 
 /**
- * Renders any card model to JSON-ready data. Image objects become `{ format, bytes, file, png }`; `raw` is dropped.
+ * Renders any card model to JSON-ready data. Image objects become `{ format, bytes, file, png }` (or
+ * `{ format, bytes, base64 }`); `raw` is dropped.
  */
 export const render = Effect.fn("cli.render")(function* (card: object, options: RenderOptions) {
-  const fs = yield* FileSystem.FileSystem
   const path = yield* Path.Path
-  if (options.outDir !== undefined) yield* fs.makeDirectory(options.outDir, { recursive: true })
-  const visit = (value: unknown, key: string): Effect.Effect<unknown, never, never> =>
+  if (options.outDir !== undefined) yield* makeOutDir(options.outDir)
+  const bytes = (data: Uint8Array) => (options.bytes === "length" ? `<${data.length} bytes>` : base64(data))
+  const visit = (value: unknown, key: string): Effect.Effect<unknown, PlatformError, FileSystem.FileSystem> =>
     Effect.gen(function* () {
-      if (value instanceof Uint8Array) return toBase64(value)
+      if (value instanceof Uint8Array) return bytes(value)
       if (isImage(value)) {
         const out: Record<string, unknown> = { format: value.format, bytes: value.data.length }
         if (options.outDir !== undefined) {
           const file = path.join(options.outDir, `${key}.${extensionOf(value.format)}`)
-          yield* fs.writeFile(file, value.data).pipe(Effect.orDie)
+          yield* writePrivate(file, value.data)
           out.file = file
           if (value.format !== "png") {
             const png = yield* Effect.result(toPng(value.format, value.data))
             if (png._tag === "Success") {
               const pngFile = path.join(options.outDir, `${key}.png`)
-              yield* fs.writeFile(pngFile, png.success).pipe(Effect.orDie)
+              yield* writePrivate(pngFile, png.success)
               out.png = pngFile
             } else options.warn(png.failure.message)
           }
-        }
+        } else if (options.embedImages === true) out.base64 = base64(value.data)
         return out
       }
       if (Array.isArray(value)) return yield* Effect.forEach(value, (v, i) => visit(v, `${key}-${i}`))

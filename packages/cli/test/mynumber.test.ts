@@ -1,0 +1,273 @@
+// jpcard read mynumber and jpcard jpki certs|sign|pin-status on the simulated My Number card: PINs from the
+// environment, the PIN guard's last-try refusal (nothing sent), pin-status without consuming a try, signatures that
+// verify.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { MyNumberCard } from "@jpcard/sim"
+import * as Fixtures from "@jpcard/sim/fixtures/data"
+import { Jpki, Trust } from "@jpcard/verify"
+import { Effect } from "effect"
+import { afterAll, describe, expect, it } from "vitest"
+import { driverWith, recording, run } from "./helpers.js"
+
+const dir = mkdtempSync(join(tmpdir(), "jpcard-cli-mn-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const simCard = (options: MyNumberCard.Options = {}) => MyNumberCard.make({ seed: 11, ...options })
+
+describe("jpcard read mynumber", () => {
+  it("with JPCARD_PIN: the basic information, the My Number and the card face; images and saved reads", async () => {
+    const card = simCard()
+    const out = join(dir, "read")
+    const result = await run(["read", "mynumber", "--json", "--out", out, "--trust-test-ca"], {
+      driver: driverWith(card),
+      env: { JPCARD_PIN: card.pins.kenhojo }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    const json = JSON.parse(result.stdout) as {
+      basicInfo: { name: string; birthDate: string }
+      myNumber: string
+      cardFace: { photo: { file: string; png: string } }
+      verification: Array<{ kind: string; verdict: string }>
+      saved: Array<string>
+    }
+    expect(json.basicInfo.name).toBe(card.holder.name)
+    expect(json.basicInfo.birthDate).toBe("1985-04-01")
+    expect(json.myNumber).toBe(card.holder.myNumber)
+    expect(json.verification.map((r) => `${r.kind}:${r.verdict}`)).toEqual([
+      "mynumber-kenhojo:verified",
+      "mynumber-kenkaku:verified"
+    ])
+    expect(readdirSync(out).sort()).toEqual([
+      "addressImage.png",
+      "kenhojo.read.json",
+      "kenkaku.read.json",
+      "nameImage.png",
+      "photo.jp2",
+      "photo.png"
+    ])
+    // The saved reads verify later, without the card.
+    const later = await run(["verify", out, "--trust-test-ca"])
+    expect(later.code, later.stderr).toBe(0)
+    expect(later.stdout).toContain("券面事項入力補助AP: verified")
+    expect(later.stdout).toContain("券面事項確認AP: verified")
+    // Under the real J-LIS keys the simulator's records are not verified.
+    expect((await run(["verify", out])).code).toBe(5)
+    expect(result.stdout + result.stderr).not.toContain(`"${card.pins.kenhojo}"`)
+  })
+
+  it("--items basic prints no My Number; text output by default", async () => {
+    const card = simCard()
+    const result = await run(["read", "mynumber", "--items", "basic"], {
+      driver: driverWith(card),
+      env: { JPCARD_PIN: card.pins.kenhojo }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain(`name: ${card.holder.name}`)
+    expect(result.stdout).not.toContain(card.holder.myNumber)
+  })
+
+  it("with 照合番号B from its parts: the basic information and the card face, no My Number", async () => {
+    const card = simCard()
+    const h = card.holder
+    const result = await run(
+      ["read", "mynumber", "--with", "verification-number-b", "--calendar", "japanese", "--json"],
+      {
+        driver: driverWith(card),
+        env: {
+          JPCARD_BIRTH_DATE: `${h.birthDate.slice(0, 4)}-${h.birthDate.slice(4, 6)}-${h.birthDate.slice(6)}`,
+          JPCARD_EXPIRY_YEAR: h.expiry.slice(0, 4),
+          JPCARD_SECURITY_CODE: h.securityCode
+        }
+      }
+    )
+    expect(result.code, result.stderr).toBe(0)
+    const json = JSON.parse(result.stdout) as Record<string, unknown>
+    expect(Object.keys(json).sort()).toEqual(["basicInfo", "cardFace", "reader"])
+    const whole = await run(["read", "mynumber", "--with", "verification-number-b", "--calendar", "japanese"], {
+      driver: driverWith(simCard()),
+      env: { JPCARD_VERIFICATION_NUMBER_B: card.verificationCodeB }
+    })
+    expect(whole.code, whole.stderr).toBe(0)
+    const noCalendar = await run(["read", "mynumber", "--with", "verification-number-b"], {
+      driver: driverWith(simCard()),
+      env: { JPCARD_VERIFICATION_NUMBER_B: card.verificationCodeB }
+    })
+    expect(noCalendar.code).toBe(2)
+  })
+
+  it("a wrong PIN is a card error (exit code 3) saying how many tries are left; it is never retried", async () => {
+    const { card, verifiesWithData } = recording(simCard())
+    const result = await run(["read", "mynumber"], { driver: driverWith(card), env: { JPCARD_PIN: "9999" } })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/^jpcard: .*rejected the .*2 tries left/m)
+    expect(verifiesWithData()).toHaveLength(1)
+    expect(result.stderr).not.toContain("9999")
+  })
+
+  it("at the last try: refused without --allow-last-try (exit code 3), and no VERIFY is sent", async () => {
+    const sim = simCard({ triesLeft: { kenhojoPin: 1 } })
+    const { card, verifiesWithData } = recording(sim)
+    const result = await run(["read", "mynumber"], { driver: driverWith(card), env: { JPCARD_PIN: sim.pins.kenhojo } })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toMatch(/^jpcard: .*only 1 try is left .*--allow-last-try/m)
+    expect(result.stderr).not.toContain("allowLastTry")
+    expect(verifiesWithData()).toEqual([])
+    expect(sim.triesLeft("kenhojoPin")).toBe(1)
+
+    const allowed = await run(["read", "mynumber", "--allow-last-try", "--items", "basic"], {
+      driver: driverWith(card),
+      env: { JPCARD_PIN: sim.pins.kenhojo }
+    })
+    expect(allowed.code, allowed.stderr).toBe(0)
+    expect(sim.triesLeft("kenhojoPin")).toBe(3)
+  })
+
+  it("a locked PIN is a card error (exit code 3) that sends nothing", async () => {
+    const { card, verifiesWithData } = recording(simCard({ triesLeft: { kenhojoPin: 0 } }))
+    const result = await run(["read", "mynumber"], { driver: driverWith(card), env: { JPCARD_PIN: "1234" } })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain("locked")
+    expect(verifiesWithData()).toEqual([])
+  })
+
+  it("refuses a PIN on the command line, and a malformed PIN before any APDU (exit code 2)", async () => {
+    const driver = driverWith(simCard())
+    for (const args of [
+      ["read", "mynumber", "1234"],
+      ["read", "mynumber", "--pin", "1234"]
+    ]) {
+      const result = await run(args, { driver })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain("refusing a PIN on the command line")
+      expect(result.stderr).not.toContain("1234")
+    }
+    const malformed = await run(["read", "mynumber"], { driver, env: { JPCARD_PIN: "12a4" } })
+    expect(malformed.code).toBe(2)
+    expect(driver.transmitted()).toBe(0)
+  })
+
+  it("a residence card where a My Number card is expected is a card error (exit code 3)", async () => {
+    const { ResidenceGen1 } = await import("@jpcard/sim")
+    const result = await run(["read", "mynumber"], {
+      driver: driverWith(ResidenceGen1.make()),
+      env: { JPCARD_PIN: "1234" }
+    })
+    expect(result.code).toBe(3)
+    expect(result.stderr).toContain("not a My Number card")
+  })
+})
+
+describe("jpcard jpki", () => {
+  it("pin-status reads the counters without consuming a try (no VERIFY carries data)", async () => {
+    const sim = simCard({ triesLeft: { jpkiAuthPin: 2 } })
+    const { card, commands, verifiesWithData } = recording(sim)
+    const result = await run(["jpki", "pin-status"], { driver: driverWith(card) })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toContain("jpki.authenticationPin: 2 tries left of 3")
+    expect(result.stdout).toContain("jpki.signingPassword: 5 tries left of 5")
+    expect(verifiesWithData()).toEqual([])
+    expect(commands.some((c) => c[1] === 0x20)).toBe(true)
+    expect(sim.triesLeft("jpkiAuthPin")).toBe(2)
+    const all = await run(["jpki", "pin-status", "--all", "--json"], { driver: driverWith(card) })
+    const statuses = JSON.parse(all.stdout) as Array<{ credential: string; state: string }>
+    expect(statuses.map((s) => s.credential)).toContain("kenhojo.pin")
+    expect(verifiesWithData()).toEqual([])
+  })
+
+  it("sign --digest with the user-authentication key: a signature that verifies with the card's certificate", async () => {
+    const card = simCard()
+    const digest = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
+    const result = await run(["jpki", "sign", "--key", "authentication", "--digest", digest, "--json"], {
+      driver: driverWith(card),
+      env: { JPCARD_PIN: card.pins.jpkiAuth }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toContain("with the user-authentication key")
+    const json = JSON.parse(result.stdout) as { key: string; digest: string; signature: string; certificate: string }
+    expect(json).toMatchObject({ key: "authentication", digest })
+    const trust = await Effect.runPromise(
+      Trust.customJpkiTrust([Fixtures.myNumberJpkiAuthCaCertDer, Fixtures.myNumberJpkiSignCaCertDer])
+    )
+    const report = await Effect.runPromise(
+      Jpki.verifySignature(
+        {
+          certificate: Buffer.from(json.certificate, "base64"),
+          signature: Buffer.from(json.signature, "base64"),
+          digest: Buffer.from(digest, "hex"),
+          purpose: "authentication"
+        },
+        trust
+      )
+    )
+    expect(report.verdict, report.summary).toBe("verified")
+  })
+
+  it("sign FILE with the signing key: hex on stdout, the signature verifies over the file's bytes", async () => {
+    const card = simCard()
+    const file = join(dir, "contract.txt")
+    writeFileSync(file, "契約書 2026\n")
+    const certFile = join(dir, "signing.der")
+    const result = await run(["jpki", "sign", file, "--key", "signing", "--cert-out", certFile], {
+      driver: driverWith(card),
+      env: { JPCARD_SIGNING_PASSWORD: card.pins.jpkiSign.toLowerCase() }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toContain("with the signing key")
+    const signature = result.stdout.trim()
+    expect(signature).toMatch(/^[0-9a-f]{512}$/)
+    const trust = await Effect.runPromise(Trust.customJpkiTrust([Fixtures.myNumberJpkiSignCaCertDer]))
+    const report = await Effect.runPromise(
+      Jpki.verifySignature(
+        {
+          certificate: readFileSync(certFile),
+          signature: Buffer.from(signature, "hex"),
+          data: readFileSync(file),
+          purpose: "signature"
+        },
+        trust
+      )
+    )
+    expect(report.verdict, report.summary).toBe("verified")
+  })
+
+  it("sign refuses a PIN where the file goes, and needs --key (exit code 2)", async () => {
+    const card = simCard()
+    const pinAsFile = await run(["jpki", "sign", "1234", "--key", "authentication"], { driver: driverWith(card) })
+    expect(pinAsFile.code).toBe(2)
+    expect(pinAsFile.stderr).toContain("refusing a PIN on the command line")
+    const noKey = await run(["jpki", "sign", "--digest", "00".repeat(32)], { driver: driverWith(card) })
+    expect(noKey.code).toBe(2)
+    const badDigest = await run(["jpki", "sign", "--key", "authentication", "--digest", "abcd"], {
+      driver: driverWith(card),
+      env: { JPCARD_PIN: "1234" }
+    })
+    expect(badDigest.code).toBe(2)
+  })
+
+  it("certs: the free certificates, and with --signing and the password the signing certificate; --verify", async () => {
+    const card = simCard()
+    const out = join(dir, "certs")
+    const result = await run(["jpki", "certs", "--signing", "--out", out, "--json", "--trust-test-ca"], {
+      driver: driverWith(card),
+      env: { JPCARD_SIGNING_PASSWORD: card.pins.jpkiSign }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    const json = JSON.parse(result.stdout) as {
+      certificates: Array<{ certificate: string; subject: string }>
+      verification: Array<{ verdict: string }>
+    }
+    expect(json.certificates.map((c) => c.certificate)).toEqual([
+      "authentication",
+      "authenticationCa",
+      "signing",
+      "signingCa"
+    ])
+    expect(json.verification.map((r) => r.verdict)).toEqual(["verified", "verified"])
+    expect(readdirSync(out)).toContain("signing.pem")
+    // Against the real J-LIS roots, the simulator's certificates do not verify.
+    const real = await run(["jpki", "certs", "--verify"], { driver: driverWith(simCard()) })
+    expect(real.code).toBe(5)
+  })
+})
