@@ -18,6 +18,8 @@ export interface NodeCryptoProvider {
   readonly rsaVerifyPkcs1: (key: RsaPublicKey, hash: HashName, data: Uint8Array, signature: Uint8Array) => boolean
   readonly ecdsaVerify: (key: EcPublicKey, hash: HashName, data: Uint8Array, signature: Uint8Array) => boolean
   readonly digest: (hash: HashName, data: Uint8Array) => Uint8Array
+  /** The PKCS#1 v1.5 type-1 payload of `signature` (padding checked and stripped), or `undefined`. */
+  readonly rsaPublicRecover: (key: RsaPublicKey, signature: Uint8Array) => Uint8Array | undefined
 }
 
 /**

@@ -19,10 +19,12 @@ import { ByteCache, PairCache } from "./internal/cache.js"
 import {
   cacheable,
   digestSync,
+  isSha256DigestInfo,
   isType1Encoding,
   pkcs1Type1Payload,
   type RsaPublicKey,
   rsaPublic,
+  rsaRecoverPayload,
   rsaVerifyPkcs1
 } from "./internal/crypto.js"
 import { guarded, timeOf, type VerifyOptions } from "./internal/run.js"
@@ -312,10 +314,11 @@ const recordCheck = async (
   cvc: CvcOutcome,
   options: VerifyOptions
 ): Promise<Report.Check> => {
+  const digest = digestSync("SHA-256", signed, options.backend)
   const base = {
     object,
     algorithm: cvcAlgorithm,
-    covered: Report.covered(signedDescription, signed, options.backend),
+    covered: Report.coveredDigest(signedDescription, signed.length, digest),
     ...(cvc.cvc ? { signer: describeKeyId(cvc.cvc.subjectKeyId) } : {}),
     ...(cvc.check.anchor ? { anchor: cvc.check.anchor } : {})
   }
@@ -328,7 +331,12 @@ const recordCheck = async (
       authentic: false,
       detail: `a signature of ${signature.length} bytes cannot come from the CVC's RSA-${cvc.cvc.publicKey.bits} key`
     }
-  const ok = await rsaVerifyPkcs1(cvc.cvc.publicKey, "SHA-256", signed, signature, options.backend)
+  // With a provider that recovers the payload, the digest just computed for the report is the one checked; anything
+  // but an exact DigestInfo match goes through the provider's full verification.
+  const payload = rsaRecoverPayload(cvc.cvc.publicKey, signature, options.backend)
+  const ok =
+    (payload !== undefined && isSha256DigestInfo(payload, digest)) ||
+    (await rsaVerifyPkcs1(cvc.cvc.publicKey, "SHA-256", signed, signature, options.backend))
   if (!ok)
     return {
       ...base,
@@ -428,7 +436,11 @@ export const verifyKenhojo = (
           df32 = Tlv.find(items, 0xdf32)
           const df33 = Tlv.find(items, 0xdf33)
           if (!df31 || !df32 || !df33) throw new Tlv.TlvError("FF30 needs DF31, DF32 and DF33")
-          const signed = concat(Tlv.whole(bytes, df31), Tlv.whole(bytes, df32))
+          // DF31 ‖ DF32, as they lie in the record when adjacent (the usual layout), else copied together.
+          const signed =
+            df32.start === df31.end
+              ? bytes.subarray(df31.start, df32.end)
+              : concat(Tlv.whole(bytes, df31), Tlv.whole(bytes, df32))
           record = await recordCheck(
             "kenhojo.EF0003",
             signed,

@@ -170,11 +170,12 @@ export const make = (kind: ReportKind, checks: ReadonlyArray<Check>, at: Date, a
   const first = checks.find((c) => c.verdict === verdict && verdict !== "verified")
   const anchorText = anchor ? ` anchor=${anchor.name} (${anchor.profile})` : ""
   const why = first ? ` ${first.object}: ${first.detail ?? first.verdict}` : ""
+  const summary = `${label[kind]}: ${verdict}${anchorText};${why || " all checks passed"}`
   return {
     kind,
     verdict,
     authentic,
-    summary: `${label[kind]}: ${verdict}${anchorText};${why || " all checks passed"}`.replace(/;$/, ""),
+    summary: summary.endsWith(";") ? summary.slice(0, -1) : summary,
     ...(anchor ? { anchor } : {}),
     checkedAt: iso(at),
     checks
@@ -200,6 +201,13 @@ export const covered = (description: string, bytes: Uint8Array, backend?: Backen
   description,
   length: bytes.length,
   sha256: toHex(digestSync("SHA-256", bytes, backend))
+})
+
+/** The same, from a SHA-256 of the covered bytes already computed. @internal */
+export const coveredDigest = (description: string, length: number, sha256: Uint8Array): Covered => ({
+  description,
+  length,
+  sha256: toHex(sha256)
 })
 
 const isoStrings = new WeakMap<Date, string>()

@@ -19,14 +19,18 @@ import { VerifyInputError } from "./Errors.js"
 import { concat, isAllZero } from "./internal/bytes.js"
 import * as Chain from "./internal/chain.js"
 import {
+  canRecover,
   curveFieldLength,
   digestInfoPrefix,
   digestSync,
   ecdsaVerify,
+  equalsConstantTime,
+  isSha256DigestInfo,
   isType1Encoding,
   pkcs1Type1Payload,
   type RsaPublicKey,
   rsaPublic,
+  rsaRecoverPayload,
   rsaVerifyPkcs1
 } from "./internal/crypto.js"
 import { guarded, timeOf, type VerifyOptions } from "./internal/run.js"
@@ -173,6 +177,29 @@ const verifyCheckCode = async (
 }
 
 /**
+ * The check code through the provider's `rsaPublicRecover`, against the digest already computed: the form when the
+ * payload is exactly the bare hash or its DigestInfo; `undefined` otherwise (the full path then decides and says why).
+ */
+const recoveredCheckCode = (
+  key: RsaPublicKey,
+  checkCode: Uint8Array,
+  hash: Uint8Array,
+  options: VerifyOptions
+): { readonly form: CheckCodeForm } | undefined => {
+  const payload = rsaRecoverPayload(key, checkCode, options.backend)
+  if (payload === undefined) return undefined
+  const form: CheckCodeForm | undefined =
+    hash.length === 32 && equalsConstantTime(payload, hash)
+      ? "bareHash"
+      : isSha256DigestInfo(payload, hash)
+        ? "digestInfo"
+        : undefined
+  if (form === undefined) return undefined
+  formByKey.set(key, form)
+  return { form }
+}
+
+/**
  * Verifies a first-generation card: the check code over D0 ‖ D1 with the `DB` certificate's key, and the certificate
  * up to a first-generation anchor of `trust`.
  */
@@ -222,10 +249,22 @@ export const verifyGen1 = (
         })
       } else {
         const data = concat(input.frontImageValue, input.faceImageValue)
-        // The verification job starts first; the report's digest of the covered bytes is computed while it runs.
-        const pending = verifyCheckCode(key, input.checkCode, data, options)
-        const covered = Report.covered("D0 value (7000 bytes) ‖ D1 value (3000 bytes)", data, options.backend)
-        const result = await pending
+        const description = "D0 value (7000 bytes) ‖ D1 value (3000 bytes)"
+        let covered: Report.Covered
+        let result: { readonly form: CheckCodeForm } | { readonly detail: string }
+        if (canRecover(options.backend)) {
+          // One digest of the covered bytes, for the report and the check code (recovered by the provider).
+          const hash = digestSync("SHA-256", data, options.backend)
+          covered = Report.coveredDigest(description, data.length, hash)
+          result =
+            recoveredCheckCode(key, input.checkCode, hash, options) ??
+            (await verifyCheckCode(key, input.checkCode, data, options))
+        } else {
+          // The verification job starts first; the report's digest of the covered bytes is computed while it runs.
+          const pending = verifyCheckCode(key, input.checkCode, data, options)
+          covered = Report.covered(description, data, options.backend)
+          result = await pending
+        }
         checks.push(
           "form" in result
             ? {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "@effect/vitest"
 import { nodeCryptoProvider } from "@jpcard/verify/node"
 import { Effect } from "effect"
-import { type Backend, type CryptoProvider, MyNumber, Residence, Trust } from "../src/index.js"
+import fc from "fast-check"
+import { type Backend, type CryptoProvider, MyNumber, type Report, Residence, Trust } from "../src/index.js"
 import { at, Fixtures, gen1Input, gen2Input } from "./helpers.js"
 import * as M from "./mynumber-material.js"
 
@@ -77,6 +78,103 @@ describe("a provider that fails", () => {
       expect(r2.verdict).toBe("signature-invalid")
       const r3 = yield* MyNumber.verifyKenhojo(M.kenhojoFiles, cvcTrust, { at, backend: broken })
       expect(r3.authentic).toBe(false)
+    })
+  )
+})
+
+describe("a provider with rsaPublicRecover", () => {
+  // The node provider recovers the PKCS#1 v1.5 payload, so the verifiers compare it with the digest they compute for
+  // the report (one hash of the covered bytes); the same provider without the operation, WebCrypto and portable
+  // take the other paths. All must give the same verdicts, forms and covered digests on valid and changed inputs.
+  const { rsaPublicRecover: _recover, ...withoutRecover } = nodeCryptoProvider
+  let recovered = 0
+  const counting: CryptoProvider = {
+    ...nodeCryptoProvider,
+    rsaPublicRecover: (key, signature) => {
+      recovered++
+      return nodeCryptoProvider.rsaPublicRecover(key, signature)
+    }
+  }
+  const others: ReadonlyArray<Backend> = [withoutRecover, "webcrypto", "portable"]
+  const summary = (r: Report.Report) => ({
+    verdict: r.verdict,
+    authentic: r.authentic,
+    checks: r.checks.map((c) => [c.object, c.verdict, c.form, c.covered?.sha256])
+  })
+  const flip = (bytes: Uint8Array, i: number, mask: number) => {
+    const out = bytes.slice()
+    out[i] = out[i]! ^ mask
+    return out
+  }
+
+  it("residence gen 1 (both forms) and kenhojo: same verdicts, valid or with any covered byte changed", async () => {
+    const trust = await Effect.runPromise(residenceTrust)
+    const cvc = cvcTrust
+    const run = (effect: Effect.Effect<Report.Report>) => Effect.runPromise(effect).then(summary)
+    const kenhojoTargets = ["ef0001", "ef0003", "ef0007"] as const
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("digestInfo", "bareHash"),
+        fc.constantFrom("front", "face", "checkCode", "none"),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        fc.constantFrom(...kenhojoTargets, "none"),
+        async (form, part, where, mask, file) => {
+          const input = gen1Input(form)
+          const changed =
+            part === "front"
+              ? { ...input, frontImageValue: flip(input.frontImageValue, where % 7000, mask) }
+              : part === "face"
+                ? { ...input, faceImageValue: flip(input.faceImageValue, where % 3000, mask) }
+                : part === "checkCode"
+                  ? { ...input, checkCode: flip(input.checkCode, where % input.checkCode.length, mask) }
+                  : input
+          const files =
+            file === "none"
+              ? M.kenhojoFiles
+              : { ...M.kenhojoFiles, [file]: flip(M.kenhojoFiles[file], where % M.kenhojoFiles[file].length, mask) }
+          const before = recovered
+          const expected = await run(Residence.verifyGen1(changed, trust, { at, backend: counting }))
+          const expectedKenhojo = await run(MyNumber.verifyKenhojo(files, cvc, { at, backend: counting }))
+          expect(recovered).toBeGreaterThan(before)
+          if (part === "none") expect(expected.verdict).toBe("verified")
+          else expect(expected.checks[0]![1]).toBe("signature-invalid")
+          if (file === "none") expect(expectedKenhojo.verdict).toBe("verified")
+          else expect(expectedKenhojo.authentic).toBe(false)
+          for (const backend of others) {
+            expect(await run(Residence.verifyGen1(changed, trust, { at, backend }))).toEqual(expected)
+            expect(await run(MyNumber.verifyKenhojo(files, cvc, { at, backend }))).toEqual(expectedKenhojo)
+          }
+        }
+      ),
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 60) }
+    )
+  }, 120_000)
+
+  it.effect("a recover that throws or answers garbage never makes anything verify", () =>
+    Effect.gen(function* () {
+      const trust = yield* residenceTrust
+      const cvc = cvcTrust
+      const liars: ReadonlyArray<CryptoProvider> = [
+        {
+          ...withoutRecover,
+          rsaPublicRecover: () => {
+            throw new Error("boom")
+          }
+        },
+        { ...withoutRecover, rsaPublicRecover: () => new Uint8Array(51) },
+        { ...withoutRecover, rsaPublicRecover: () => undefined }
+      ]
+      for (const backend of liars) {
+        for (const form of ["digestInfo", "bareHash"] as const)
+          expect((yield* Residence.verifyGen1(gen1Input(form), trust, { at, backend })).checks[0]!.form).toBe(form)
+        const input = gen1Input()
+        const changed = { ...input, faceImageValue: flip(input.faceImageValue, 5, 0x10) }
+        expect((yield* Residence.verifyGen1(changed, trust, { at, backend })).verdict).toBe("signature-invalid")
+        expect((yield* MyNumber.verifyKenhojo(M.kenhojoFiles, cvc, { at, backend })).verdict).toBe("verified")
+        const files = { ...M.kenhojoFiles, ef0001: flip(M.kenhojoFiles.ef0001, 3, 0x01) }
+        expect((yield* MyNumber.verifyKenhojo(files, cvc, { at, backend })).authentic).toBe(false)
+      }
     })
   )
 })

@@ -7,25 +7,37 @@
  * @internal
  */
 
+const view = (part: Uint8Array): DataView => new DataView(part.buffer, part.byteOffset, part.byteLength)
+
+/** FNV-1a style over 32-bit little-endian words (then the tail bytes): a quarter of the steps of a byte-wise pass. */
 const fnv = (tag: string, parts: ReadonlyArray<Uint8Array>): number => {
   let h = 0x811c9dc5
   for (let i = 0; i < tag.length; i++) h = Math.imul(h ^ tag.charCodeAt(i), 0x01000193)
   for (const part of parts) {
-    h = Math.imul(h ^ (part.length & 0xff), 0x01000193)
-    h = Math.imul(h ^ (part.length >>> 8), 0x01000193)
-    for (let i = 0; i < part.length; i++) h = Math.imul(h ^ part[i]!, 0x01000193)
+    h = Math.imul(h ^ part.length, 0x01000193)
+    const words = part.length & ~3
+    const v = view(part)
+    let i = 0
+    for (; i < words; i += 4) h = Math.imul(h ^ v.getUint32(i, true), 0x01000193)
+    for (; i < part.length; i++) h = Math.imul(h ^ part[i]!, 0x01000193)
   }
   return h >>> 0
 }
 
+const sameBytes = (x: Uint8Array, y: Uint8Array): boolean => {
+  if (x.length !== y.length) return false
+  const words = x.length & ~3
+  const vx = view(x)
+  const vy = view(y)
+  let i = 0
+  for (; i < words; i += 4) if (vx.getUint32(i, true) !== vy.getUint32(i, true)) return false
+  for (; i < x.length; i++) if (x[i] !== y[i]) return false
+  return true
+}
+
 const sameParts = (a: ReadonlyArray<Uint8Array>, b: ReadonlyArray<Uint8Array>): boolean => {
   if (a.length !== b.length) return false
-  for (let p = 0; p < a.length; p++) {
-    const x = a[p]!
-    const y = b[p]!
-    if (x.length !== y.length) return false
-    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false
-  }
+  for (let p = 0; p < a.length; p++) if (!sameBytes(a[p]!, b[p]!)) return false
   return true
 }
 

@@ -58,6 +58,13 @@ export interface CryptoProvider {
   ) => boolean | Promise<boolean>
   /** Optional; noble is used when absent. */
   readonly digest?: (hash: HashName, data: Uint8Array) => Uint8Array
+  /**
+   * Optional: the RSA public operation on `signature` with the PKCS#1 v1.5 type-1 padding (`00 01 FF…FF 00`, at least
+   * 8 `FF`) checked and stripped, i.e. the EMSA-PKCS1-v1_5 payload; `undefined` when the block is not of that form.
+   * When present, signatures over data the verifier hashes anyway (for the report) are checked against that one
+   * digest instead of hashing the data a second time inside `rsaVerifyPkcs1`.
+   */
+  readonly rsaPublicRecover?: (key: RsaPublicKey, signature: Uint8Array) => Uint8Array | undefined
 }
 
 /**
@@ -250,6 +257,51 @@ export const isType1Encoding = (block: Uint8Array, payload: Uint8Array): boolean
   expected.fill(0xff, 2, k - payload.length - 1)
   expected.set(payload, k - payload.length)
   return equals(block, expected)
+}
+
+/** Whether `a` and `b` are equal, in time independent of where they differ. */
+export const equalsConstantTime = (a: Uint8Array, b: Uint8Array): boolean => {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}
+
+/** Whether the backend is a provider with `rsaPublicRecover` (verifiers then hash the covered data once). */
+export const canRecover = (backend: Backend | undefined): boolean =>
+  typeof backend === "object" && typeof backend.rsaPublicRecover === "function"
+
+/**
+ * The PKCS#1 v1.5 payload of `signature` through the provider's `rsaPublicRecover`; `undefined` when the backend has
+ * none, the signature is not of the modulus length, or the provider throws or answers anything but a payload that fits
+ * in a type-1 block of this modulus. Only a payload equal to an expected encoding may count as verified.
+ */
+export const rsaRecoverPayload = (
+  key: RsaPublicKey,
+  signature: Uint8Array,
+  backend: Backend | undefined
+): Uint8Array | undefined => {
+  if (typeof backend !== "object" || backend.rsaPublicRecover === undefined) return undefined
+  if (signature.length !== key.n.length) return undefined
+  try {
+    const payload = backend.rsaPublicRecover(key, signature)
+    return payload instanceof Uint8Array && payload.length <= key.n.length - 11 ? payload : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Whether the recovered `payload` is the RSASSA-PKCS1-v1_5 encoding of a SHA-256 `digest` (`DigestInfo ‖ digest`),
+ * compared in constant time.
+ */
+export const isSha256DigestInfo = (payload: Uint8Array, digest: Uint8Array): boolean => {
+  const prefix = digestInfoPrefix["SHA-256"]
+  if (digest.length !== 32 || payload.length !== prefix.length + 32) return false
+  let diff = 0
+  for (let i = 0; i < prefix.length; i++) diff |= payload[i]! ^ prefix[i]!
+  for (let i = 0; i < 32; i++) diff |= payload[prefix.length + i]! ^ digest[i]!
+  return diff === 0
 }
 
 /**
