@@ -8,49 +8,10 @@
  */
 import { sha256 } from "@jpcard/core/crypto"
 import { p384 } from "@noble/curves/nist.js"
+import * as Der from "./Der.js"
 
-const fail = (what: string): never => {
-  throw new RangeError(`P-384 private key: ${what}`)
-}
-
-interface Element {
-  readonly tag: number
-  readonly value: Uint8Array
-  /** Offset just after the element. */
-  readonly end: number
-}
-
-/** One DER element at `offset`, within `bytes`. Single-byte tags, definite lengths up to 3 bytes. */
-const readElement = (bytes: Uint8Array, offset: number): Element => {
-  if (offset + 2 > bytes.length) fail("truncated DER element")
-  const tag = bytes[offset]!
-  if ((tag & 0x1f) === 0x1f) fail("multi-byte DER tags are not expected")
-  let length = bytes[offset + 1]!
-  let header = 2
-  if (length & 0x80) {
-    const count = length & 0x7f
-    if (count === 0 || count > 3) fail("unsupported DER length")
-    if (offset + 2 + count > bytes.length) fail("truncated DER length")
-    length = 0
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[offset + 2 + i]!
-    header += count
-  }
-  const start = offset + header
-  if (start + length > bytes.length) fail("DER element overruns its container")
-  return { tag, value: bytes.subarray(start, start + length), end: start + length }
-}
-
-/** The elements of a constructed value, in order. */
-const children = (value: Uint8Array): Array<Element> => {
-  const out: Array<Element> = []
-  let offset = 0
-  while (offset < value.length) {
-    const element = readElement(value, offset)
-    out.push(element)
-    offset = element.end
-  }
-  return out
-}
+const { fail, readElement, children } = Der.reader("P-384 private key", (m) => new RangeError(m))
+type Element = Der.Element
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i])
 
