@@ -138,3 +138,23 @@ export const readTlvFile = Effect.fn("mynumber.readTlvFile")(function* (options:
 })
 
 export const tagHex = (tag: number): string => tag.toString(16).toUpperCase().padStart(2, "0")
+
+/**
+ * The step that reads one TLV file of the selected application: SELECT the EF, read the data object with the given
+ * tag (length from its header), parse it. Traced as `mynumber.<application>.read.<item>`.
+ */
+export const tlvFileStep = <A>(options: {
+  readonly application: "kenhojo" | "kenkaku"
+  readonly item: string
+  readonly fid: number
+  readonly tag: number
+  readonly parse: (raw: Uint8Array, object: Tlv.Tlv, step: string) => Result.Result<A, CardDataError>
+}) => {
+  const step = `mynumber.${options.application}.read.${options.item}`
+  const field = `${options.application} EF${options.fid.toString(16).toUpperCase().padStart(4, "0")}`
+  return Effect.fn(step)(function* () {
+    yield* selectEf(options.fid, step)
+    const { raw, object } = yield* readTlvFile({ step, field, tag: options.tag })
+    return yield* Effect.fromResult(options.parse(raw, object, step))
+  })
+}

@@ -17,7 +17,7 @@ import * as Credentials from "../Credentials.js"
 import { CardDataError, CredentialScopeError, InvalidCredentialError } from "../Errors.js"
 import { MyNumber, VerificationNumberB } from "../Pin.js"
 import * as PinGuard from "../PinGuard.js"
-import { readTlvFile, selectApplication, selectEf } from "../Read.js"
+import { selectApplication, tlvFileStep } from "../Read.js"
 import {
   ascii,
   type CardVerifiableCertificate,
@@ -200,38 +200,40 @@ export const parseIntegrityRecord = (
 /** SELECT the kenhojo application (`6A 82`: `NotMyNumberCardError`). */
 export const select = () => selectApplication("kenhojo")
 
-const stepOf = (item: Item) => `mynumber.kenhojo.read.${item}`
-
 /** EF0001: `FF10 0C` + 12 digits + filler. Needs the PIN or 照合番号A. */
-export const readMyNumberFile = Effect.fn("mynumber.kenhojo.readMyNumberFile")(function* () {
-  const step = stepOf("myNumber")
-  yield* selectEf(files.myNumber, step)
-  const { raw, object } = yield* readTlvFile({ step, field: "kenhojo EF0001", tag: 0xff10 })
-  return yield* Effect.fromResult(parseMyNumber(raw, object.value, step))
+export const readMyNumberFile = tlvFileStep({
+  application: "kenhojo",
+  item: "myNumber",
+  fid: files.myNumber,
+  tag: 0xff10,
+  parse: (raw, object, step) => parseMyNumber(raw, object.value, step)
 })
 
 /** EF0002: the basic four information. Needs the PIN or 照合番号B. */
-export const readBasicInfoFile = Effect.fn("mynumber.kenhojo.readBasicInfoFile")(function* () {
-  const step = stepOf("basicInfo")
-  yield* selectEf(files.basicInfo, step)
-  const { raw, object } = yield* readTlvFile({ step, field: "kenhojo EF0002", tag: 0xff20 })
-  return yield* Effect.fromResult(parseBasicInfo(raw, object, step))
+export const readBasicInfoFile = tlvFileStep({
+  application: "kenhojo",
+  item: "basicInfo",
+  fid: files.basicInfo,
+  tag: 0xff20,
+  parse: parseBasicInfo
 })
 
 /** EF0003: the integrity record. Needs the PIN, 照合番号A or B. */
-export const readIntegrityRecordFile = Effect.fn("mynumber.kenhojo.readIntegrityRecordFile")(function* () {
-  const step = stepOf("integrityRecord")
-  yield* selectEf(files.integrityRecord, step)
-  const { raw, object } = yield* readTlvFile({ step, field: "kenhojo EF0003", tag: 0xff30 })
-  return yield* Effect.fromResult(parseIntegrityRecord(raw, object, step))
+export const readIntegrityRecordFile = tlvFileStep({
+  application: "kenhojo",
+  item: "integrityRecord",
+  fid: files.integrityRecord,
+  tag: 0xff30,
+  parse: parseIntegrityRecord
 })
 
 /** EF0004: the application's card-verifiable certificate. Free. */
-export const readCertificateFile = Effect.fn("mynumber.kenhojo.readCertificateFile")(function* () {
-  const step = stepOf("certificate")
-  yield* selectEf(files.certificate, step)
-  const { raw, object } = yield* readTlvFile({ step, field: "kenhojo EF0004", tag: 0x7f21 })
-  return yield* Effect.fromResult(parseCvc(raw, object, at(step, "kenhojo EF0004 7F21")))
+export const readCertificateFile = tlvFileStep({
+  application: "kenhojo",
+  item: "certificate",
+  fid: files.certificate,
+  tag: 0x7f21,
+  parse: (raw, object, step) => parseCvc(raw, object, at(step, "kenhojo EF0004 7F21"))
 })
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import * as Credentials from "../Credentials.js"
 import { type CardDataError, CredentialScopeError, InvalidCredentialError } from "../Errors.js"
 import { BirthDateKey, VerificationNumberB } from "../Pin.js"
 import * as PinGuard from "../PinGuard.js"
-import { readTlvFile, selectApplication, selectEf } from "../Read.js"
+import { selectApplication, tlvFileStep } from "../Read.js"
 import {
   type CardVerifiableCertificate,
   children,
@@ -240,38 +240,40 @@ export const parseAgeRecord = (
 /** SELECT the kenkaku application (`6A 82`: `NotMyNumberCardError`). */
 export const select = () => selectApplication("kenkaku")
 
-const stepOf = (item: Item) => `mynumber.kenkaku.read.${item}`
-
 /** EF0002, the card face. Needs 照合番号A or B. */
-export const readCardFaceFile = Effect.fn("mynumber.kenkaku.readCardFaceFile")(function* () {
-  const step = stepOf("cardFace")
-  yield* selectEf(files.cardFace, step)
-  const { raw, object } = yield* readTlvFile({ step, field: "kenkaku EF0002", tag: 0xff20 })
-  return yield* Effect.fromResult(parseCardFace(raw, object, step))
+export const readCardFaceFile = tlvFileStep({
+  application: "kenkaku",
+  item: "cardFace",
+  fid: files.cardFace,
+  tag: 0xff20,
+  parse: parseCardFace
 })
 
 /** EF0005, the My Number image. Needs 照合番号A. */
-export const readMyNumberImageFile = Effect.fn("mynumber.kenkaku.readMyNumberImageFile")(function* () {
-  const step = stepOf("myNumberImage")
-  yield* selectEf(files.myNumberImage, step)
-  const { raw, object } = yield* readTlvFile({ step, field: "kenkaku EF0005", tag: 0xff40 })
-  return yield* Effect.fromResult(parseMyNumberImage(raw, object, step))
+export const readMyNumberImageFile = tlvFileStep({
+  application: "kenkaku",
+  item: "myNumberImage",
+  fid: files.myNumberImage,
+  tag: 0xff40,
+  parse: parseMyNumberImage
 })
 
 /** EF0001, the age record. Needs the birth date key. */
-export const readAgeRecordFile = Effect.fn("mynumber.kenkaku.readAgeRecordFile")(function* () {
-  const step = stepOf("ageRecord")
-  yield* selectEf(files.ageRecord, step)
-  const { raw, object } = yield* readTlvFile({ step, field: "kenkaku EF0001", tag: 0xff10 })
-  return yield* Effect.fromResult(parseAgeRecord(raw, object, step))
+export const readAgeRecordFile = tlvFileStep({
+  application: "kenkaku",
+  item: "ageRecord",
+  fid: files.ageRecord,
+  tag: 0xff10,
+  parse: parseAgeRecord
 })
 
 /** EF0004, the application's card-verifiable certificate. Free. */
-export const readCertificateFile = Effect.fn("mynumber.kenkaku.readCertificateFile")(function* () {
-  const step = stepOf("certificate")
-  yield* selectEf(files.certificate, step)
-  const { raw, object } = yield* readTlvFile({ step, field: "kenkaku EF0004", tag: 0x7f21 })
-  return yield* Effect.fromResult(parseCvc(raw, object, at(step, "kenkaku EF0004 7F21")))
+export const readCertificateFile = tlvFileStep({
+  application: "kenkaku",
+  item: "certificate",
+  fid: files.certificate,
+  tag: 0x7f21,
+  parse: (raw, object, step) => parseCvc(raw, object, at(step, "kenkaku EF0004 7F21"))
 })
 
 // ---------------------------------------------------------------------------------------------------------------
