@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Effect, Schema } from "effect"
+import { Effect } from "effect"
 import { ascii } from "../Bytes.js"
 import { InvalidCardNumberError } from "./Errors.js"
 
@@ -43,8 +43,3 @@ export class CardNumber {
     return this.toString()
   }
 }
-
-/** Schema of a card number string (for configuration and CLI input); the value stays a plain string. */
-export const CardNumberString = Schema.String.pipe(
-  Schema.check(Schema.isPattern(pattern, { message: "expected 2 letters, 8 digits, 2 letters" }))
-)

@@ -13,6 +13,7 @@ import * as Tlv from "../tlv/Tlv.js"
 import { CardTransport } from "../transport/CardTransport.js"
 import { CardDataError, UnsupportedCardError } from "./Errors.js"
 import { mf } from "./Files.js"
+import { decodeAscii } from "./Text.js"
 
 export type CardType = "1" | "2" | "05" | "06" | "07" | "08"
 
@@ -59,11 +60,6 @@ const readFree = (sfi: number, step: string) =>
     return response
   })
 
-const printable = (bytes: Uint8Array): string | undefined => {
-  for (const b of bytes) if (b < 0x20 || b > 0x7e) return undefined
-  return String.fromCharCode(...bytes)
-}
-
 /** Parses MF/EF01 or MF/EF02: one data object with the given tag, printable ASCII, zero padding allowed after it. */
 export const parseFreeObject = (
   data: Uint8Array,
@@ -78,7 +74,7 @@ export const parseFreeObject = (
     return Result.fail(
       new CardDataError({ step, field, detail: `no data object with tag ${tag.toString(16).toUpperCase()}` })
     )
-  const text = printable(object.value)
+  const text = decodeAscii(object.value)
   if (text === undefined || text.length === 0)
     return Result.fail(new CardDataError({ step, field, detail: "not printable ASCII" }))
   return Result.succeed(text)

@@ -24,7 +24,6 @@ export interface Tlv {
 
 export const TlvErrorReason = Schema.Literals([
   "TruncatedTag",
-  "TagTooLong",
   "TruncatedLength",
   "IndefiniteLength",
   "LengthTooLong",
@@ -35,7 +34,6 @@ export type TlvErrorReason = typeof TlvErrorReason.Type
 
 const explain: Record<TlvErrorReason, string> = {
   TruncatedTag: "the data ends inside a tag",
-  TagTooLong: "a tag is longer than 2 bytes",
   TruncatedLength: "the data ends inside a length field",
   IndefiniteLength: "an indefinite length (80) is not allowed here",
   LengthTooLong: "a length field is longer than 4 bytes",
@@ -46,7 +44,7 @@ const explain: Record<TlvErrorReason, string> = {
 /**
  * `offset` is where the faulty field starts: the tag for `TruncatedTag`, the length field for `TruncatedLength`,
  * `IndefiniteLength` and `LengthTooLong`, the value for `TruncatedValue`, and the first unexpected byte for
- * `TrailingData`. (`TagTooLong` is not produced: tags are read as at most two bytes; see the module comment.)
+ * `TrailingData`.
  */
 export class TlvError extends Schema.TaggedError<TlvError>()("TlvError", {
   reason: TlvErrorReason,

@@ -7,7 +7,6 @@ import { toHex } from "../../src/Bytes.js"
 import * as SecureRandom from "../../src/random/SecureRandom.js"
 import * as ResidenceCard from "../../src/residence/ResidenceCard.js"
 import * as ApduTrace from "../../src/trace/ApduTrace.js"
-import * as CardTransport from "../../src/transport/CardTransport.js"
 import * as TestTransport from "../../src/transport/TestTransport.js"
 
 const NUMBER = "AB12345678CD"
@@ -289,7 +288,6 @@ describe("bad input", () => {
       assert.isTrue(entries.some((e) => e.header === "08200086" && e.data === "<19 bytes>"))
       assert.isTrue(entries.every((e) => e.response.startsWith("<")))
       assert.isTrue(entries.some((e) => e.header === "00A4040C" && e.data === "D392F0004F0200000000000000000000"))
-      void CardTransport.extended
     })
   )
 })
