@@ -200,6 +200,42 @@ const recoveredCheckCode = (
 }
 
 /**
+ * The frame both generations share: a card without signature and certificate is "not signed"; an unreadable
+ * certificate is malformed; otherwise `checkData` adds the data-signature check while the chain is checked, and the
+ * report names the anchor the chain reached.
+ */
+const signedByCertificate = (
+  kind: Report.ReportKind,
+  generation: 1 | 2,
+  input: { readonly signature: Uint8Array; readonly certificate: Uint8Array },
+  trust: ResidenceTrust,
+  at: Date,
+  options: VerifyOptions,
+  checkData: (cert: ParsedCertificate, object: string) => Promise<Report.Check>
+): Promise<Report.Report> => {
+  const object = generation === 1 ? "residence.gen1.checkCode" : "residence.gen2.signature"
+  const certificateObject = `residence.gen${generation}.certificate`
+  if (isAllZero(input.signature) && isAllZero(input.certificate)) return Promise.resolve(notSigned(kind, object, at))
+  const parsed = certificateOf(input.certificate, certificateObject)
+  if ("check" in parsed)
+    return Promise.resolve(
+      Report.make(
+        kind,
+        [
+          { object, verdict: "malformed", authentic: false, detail: "no readable certificate to verify it with" },
+          parsed.check
+        ],
+        at
+      )
+    )
+  const chainPromise = chainChecks(parsed.cert, trust, generation, certificateObject, at, options)
+  return checkData(parsed.cert, object).then(async (check) => {
+    const chain = await chainPromise
+    return Report.make(kind, [check, ...chain.checks], at, chain.anchor?.ref)
+  })
+}
+
+/**
  * Verifies a first-generation card: the check code over D0 ‖ D1 with the `DB` certificate's key, and the certificate
  * up to a first-generation anchor of `trust`.
  */
@@ -209,82 +245,73 @@ export const verifyGen1 = (
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
   Effect.flatMap(timeOf(options), (at) =>
-    guarded("residence-gen1", at, async () => {
-      const kind = "residence-gen1"
-      const object = "residence.gen1.checkCode"
-      if (isAllZero(input.checkCode) && isAllZero(input.certificate)) return notSigned(kind, object, at)
-      const checks: Array<Report.Check> = []
-      const parsed = certificateOf(input.certificate, "residence.gen1.certificate")
-      if ("check" in parsed) {
-        checks.push(
-          { object, verdict: "malformed", authentic: false, detail: "no readable certificate to verify it with" },
-          parsed.check
-        )
-        return Report.make(kind, checks, at)
-      }
-      const cert = parsed.cert
-      const chainPromise = chainChecks(cert, trust, 1, "residence.gen1.certificate", at, options)
-      const base = { object, algorithm: "RSASSA-PKCS1-v1_5 SHA-256", signer: cert.subject }
-      const key = cert.publicKey
-      if (input.frontImageValue.length !== GEN1_FRONT || input.faceImageValue.length !== GEN1_FACE) {
-        checks.push({
-          ...base,
-          verdict: "malformed",
-          authentic: false,
-          detail: `the D0 and D1 values must be ${GEN1_FRONT} and ${GEN1_FACE} bytes (fixed-length data objects); got ${input.frontImageValue.length} and ${input.faceImageValue.length}`
-        })
-      } else if (key?.kind !== "rsa") {
-        checks.push({
-          ...base,
-          verdict: "malformed",
-          authentic: false,
-          detail: `the certificate's key is ${key ? describeKey(key) : cert.publicKeyDescription}, not RSA`
-        })
-      } else if (input.checkCode.length !== key.n.length) {
-        checks.push({
-          ...base,
-          verdict: "malformed",
-          authentic: false,
-          detail: `a check code of ${input.checkCode.length} bytes cannot come from an ${describeKey(key)} key (${key.n.length} bytes expected)`
-        })
-      } else {
-        const data = concat(input.frontImageValue, input.faceImageValue)
-        const description = "D0 value (7000 bytes) ‖ D1 value (3000 bytes)"
-        let covered: Report.Covered
-        let result: { readonly form: CheckCodeForm } | { readonly detail: string }
-        if (canRecover(options.backend)) {
-          // One digest of the covered bytes, for the report and the check code (recovered by the provider).
-          const hash = digestSync("SHA-256", data, options.backend)
-          covered = Report.coveredDigest(description, data.length, hash)
-          result =
-            recoveredCheckCode(key, input.checkCode, hash, options) ??
-            (await verifyCheckCode(key, input.checkCode, data, options))
-        } else {
-          // The verification job starts first; the report's digest of the covered bytes is computed while it runs.
-          const pending = verifyCheckCode(key, input.checkCode, data, options)
-          covered = Report.covered(description, data, options.backend)
-          result = await pending
+    guarded("residence-gen1", at, () =>
+      signedByCertificate(
+        "residence-gen1",
+        1,
+        { signature: input.checkCode, certificate: input.certificate },
+        trust,
+        at,
+        options,
+        async (cert, object) => {
+          const base = { object, algorithm: "RSASSA-PKCS1-v1_5 SHA-256", signer: cert.subject }
+          const key = cert.publicKey
+          if (input.frontImageValue.length !== GEN1_FRONT || input.faceImageValue.length !== GEN1_FACE) {
+            return {
+              ...base,
+              verdict: "malformed",
+              authentic: false,
+              detail: `the D0 and D1 values must be ${GEN1_FRONT} and ${GEN1_FACE} bytes (fixed-length data objects); got ${input.frontImageValue.length} and ${input.faceImageValue.length}`
+            }
+          } else if (key?.kind !== "rsa") {
+            return {
+              ...base,
+              verdict: "malformed",
+              authentic: false,
+              detail: `the certificate's key is ${key ? describeKey(key) : cert.publicKeyDescription}, not RSA`
+            }
+          } else if (input.checkCode.length !== key.n.length) {
+            return {
+              ...base,
+              verdict: "malformed",
+              authentic: false,
+              detail: `a check code of ${input.checkCode.length} bytes cannot come from an ${describeKey(key)} key (${key.n.length} bytes expected)`
+            }
+          } else {
+            const data = concat(input.frontImageValue, input.faceImageValue)
+            const description = "D0 value (7000 bytes) ‖ D1 value (3000 bytes)"
+            let covered: Report.Covered
+            let result: { readonly form: CheckCodeForm } | { readonly detail: string }
+            if (canRecover(options.backend)) {
+              // One digest of the covered bytes, for the report and the check code (recovered by the provider).
+              const hash = digestSync("SHA-256", data, options.backend)
+              covered = Report.coveredDigest(description, data.length, hash)
+              result =
+                recoveredCheckCode(key, input.checkCode, hash, options) ??
+                (await verifyCheckCode(key, input.checkCode, data, options))
+            } else {
+              // The verification job starts first; the report's digest of the covered bytes is computed while it runs.
+              const pending = verifyCheckCode(key, input.checkCode, data, options)
+              covered = Report.covered(description, data, options.backend)
+              result = await pending
+            }
+            return "form" in result
+              ? {
+                  ...base,
+                  verdict: "verified",
+                  authentic: true,
+                  form: result.form,
+                  covered,
+                  detail:
+                    result.form === "bareHash"
+                      ? "PKCS#1 v1.5 block holding the bare SHA-256 hash (as drawn in the spec's 図3-4)"
+                      : "PKCS#1 v1.5 block holding the SHA-256 DigestInfo"
+                }
+              : { ...base, verdict: "signature-invalid", authentic: false, covered, detail: result.detail }
+          }
         }
-        checks.push(
-          "form" in result
-            ? {
-                ...base,
-                verdict: "verified",
-                authentic: true,
-                form: result.form,
-                covered,
-                detail:
-                  result.form === "bareHash"
-                    ? "PKCS#1 v1.5 block holding the bare SHA-256 hash (as drawn in the spec's 図3-4)"
-                    : "PKCS#1 v1.5 block holding the SHA-256 DigestInfo"
-              }
-            : { ...base, verdict: "signature-invalid", authentic: false, covered, detail: result.detail }
-        )
-      }
-      const chain = await chainPromise
-      checks.push(...chain.checks)
-      return Report.make(kind, checks, at, chain.anchor?.ref)
-    })
+      )
+    )
   )
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -327,96 +354,87 @@ export const verifyGen2 = (
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
   Effect.flatMap(timeOf(options), (at) =>
-    guarded("residence-gen2", at, async () => {
-      const kind = "residence-gen2"
-      const object = "residence.gen2.signature"
-      if (isAllZero(input.signature) && isAllZero(input.certificate)) return notSigned(kind, object, at)
-      const checks: Array<Report.Check> = []
-      const parsed = certificateOf(input.certificate, "residence.gen2.certificate")
-      if ("check" in parsed) {
-        checks.push(
-          { object, verdict: "malformed", authentic: false, detail: "no readable certificate to verify it with" },
-          parsed.check
-        )
-        return Report.make(kind, checks, at)
-      }
-      const cert = parsed.cert
-      const chainPromise = chainChecks(cert, trust, 2, "residence.gen2.certificate", at, options)
-      const key = cert.publicKey
-      const base = {
-        object,
-        algorithm: `ECDSA ${key?.kind === "ec" ? key.curve : "P-384"} SHA-256`,
-        signer: cert.subject
-      }
-      if (
-        input.printedEntries.length > GEN2_ENTRIES ||
-        input.faceImageValue.length > GEN2_FACE ||
-        input.nameImageValue.length > GEN2_NAME
-      ) {
-        checks.push({
-          ...base,
-          verdict: "malformed",
-          authentic: false,
-          detail: `printed entries, face and name image values may hold at most ${GEN2_ENTRIES}, ${GEN2_FACE} and ${GEN2_NAME} bytes; got ${input.printedEntries.length}, ${input.faceImageValue.length} and ${input.nameImageValue.length}`
-        })
-      } else if (key?.kind !== "ec") {
-        checks.push({
-          ...base,
-          verdict: "malformed",
-          authentic: false,
-          detail: `the certificate's key is ${key ? describeKey(key) : cert.publicKeyDescription}, not an EC key`
-        })
-      } else {
-        const candidates = signatureCandidates(input.signature, curveFieldLength[key.curve])
-        const data = concat(
-          padTo(input.printedEntries, GEN2_ENTRIES),
-          padTo(input.faceImageValue, GEN2_FACE),
-          padTo(input.nameImageValue, GEN2_NAME)
-        )
-        const covered = Report.covered(
-          "printed entries (53 bytes) ‖ D1 face image value (3000 bytes) ‖ D0 name image value (2500 bytes)",
-          data,
-          options.backend
-        )
-        if (candidates.length === 0) {
-          checks.push({
-            ...base,
-            verdict: "malformed",
-            authentic: false,
-            covered,
-            detail: `a signature of ${input.signature.length} bytes is neither raw r ‖ s (${2 * curveFieldLength[key.curve]} bytes) nor DER`
-          })
-        } else {
-          let verified: "raw" | "der" | undefined
-          for (const candidate of candidates)
-            if (await ecdsaVerify(key, "SHA-256", data, candidate.raw, options.backend)) {
-              verified = candidate.form
-              break
+    guarded("residence-gen2", at, () =>
+      signedByCertificate(
+        "residence-gen2",
+        2,
+        { signature: input.signature, certificate: input.certificate },
+        trust,
+        at,
+        options,
+        async (cert, object) => {
+          const key = cert.publicKey
+          const base = {
+            object,
+            algorithm: `ECDSA ${key?.kind === "ec" ? key.curve : "P-384"} SHA-256`,
+            signer: cert.subject
+          }
+          if (
+            input.printedEntries.length > GEN2_ENTRIES ||
+            input.faceImageValue.length > GEN2_FACE ||
+            input.nameImageValue.length > GEN2_NAME
+          ) {
+            return {
+              ...base,
+              verdict: "malformed",
+              authentic: false,
+              detail: `printed entries, face and name image values may hold at most ${GEN2_ENTRIES}, ${GEN2_FACE} and ${GEN2_NAME} bytes; got ${input.printedEntries.length}, ${input.faceImageValue.length} and ${input.nameImageValue.length}`
             }
-          checks.push(
-            verified
-              ? {
-                  ...base,
-                  verdict: "verified",
-                  authentic: true,
-                  form: verified,
-                  covered,
-                  detail: verified === "raw" ? "signature as raw r ‖ s" : "signature as DER Ecdsa-Sig-Value"
+          } else if (key?.kind !== "ec") {
+            return {
+              ...base,
+              verdict: "malformed",
+              authentic: false,
+              detail: `the certificate's key is ${key ? describeKey(key) : cert.publicKeyDescription}, not an EC key`
+            }
+          } else {
+            const candidates = signatureCandidates(input.signature, curveFieldLength[key.curve])
+            const data = concat(
+              padTo(input.printedEntries, GEN2_ENTRIES),
+              padTo(input.faceImageValue, GEN2_FACE),
+              padTo(input.nameImageValue, GEN2_NAME)
+            )
+            const covered = Report.covered(
+              "printed entries (53 bytes) ‖ D1 face image value (3000 bytes) ‖ D0 name image value (2500 bytes)",
+              data,
+              options.backend
+            )
+            if (candidates.length === 0) {
+              return {
+                ...base,
+                verdict: "malformed",
+                authentic: false,
+                covered,
+                detail: `a signature of ${input.signature.length} bytes is neither raw r ‖ s (${2 * curveFieldLength[key.curve]} bytes) nor DER`
+              }
+            } else {
+              let verified: "raw" | "der" | undefined
+              for (const candidate of candidates)
+                if (await ecdsaVerify(key, "SHA-256", data, candidate.raw, options.backend)) {
+                  verified = candidate.form
+                  break
                 }
-              : {
-                  ...base,
-                  verdict: "signature-invalid",
-                  authentic: false,
-                  covered,
-                  detail: `the signature (tried as ${candidates.map((c) => c.form).join(" and ")}) does not verify over the covered bytes: the data was changed or the signature is not this certificate's`
-                }
-          )
+              return verified
+                ? {
+                    ...base,
+                    verdict: "verified",
+                    authentic: true,
+                    form: verified,
+                    covered,
+                    detail: verified === "raw" ? "signature as raw r ‖ s" : "signature as DER Ecdsa-Sig-Value"
+                  }
+                : {
+                    ...base,
+                    verdict: "signature-invalid",
+                    authentic: false,
+                    covered,
+                    detail: `the signature (tried as ${candidates.map((c) => c.form).join(" and ")}) does not verify over the covered bytes: the data was changed or the signature is not this certificate's`
+                  }
+            }
+          }
         }
-      }
-      const chain = await chainPromise
-      checks.push(...chain.checks)
-      return Report.make(kind, checks, at, chain.anchor?.ref)
-    })
+      )
+    )
   )
 
 // ---------------------------------------------------------------------------------------------------------------
