@@ -8,7 +8,7 @@
  * - `--trust-test-ca`: the simulators' fictitious test CAs instead, labelled `custom` in every report and flagged in
  *   the text output, so a simulated card's "verified" is never mistaken for a real card's.
  *
- * Verification runs on node:crypto (`@jpcard/verify/node`).
+ * Verification runs on node:crypto (`@jpcard/verify/node`); reports carry the digests of the covered bytes.
  */
 import { MyNumberCard } from "@jpcard/sim"
 import * as Fixtures from "@jpcard/sim/fixtures/data"
@@ -20,8 +20,11 @@ import { InvalidInputError, VerificationFailedError } from "./Errors.js"
 import { toggle } from "./Flags.js"
 import { progress } from "./Output.js"
 
-/** The options every verification gets: node:crypto for speed. */
-export const verifyOptions = { backend: nodeCryptoProvider } as const
+/**
+ * The options every verification gets: node:crypto for speed, and the SHA-256 of the covered bytes in every check, so
+ * a saved report can be matched to the data it verified.
+ */
+export const verifyOptions = { backend: nodeCryptoProvider, coveredDigests: true } as const
 
 export const trustFlags = {
   trust: Flag.String("trust").pipe(

@@ -232,7 +232,7 @@ export const verifySignature = (
         let covered: Report.Covered
         if (input.data !== undefined) {
           ok = await rsaVerifyPkcs1(key, "SHA-256", input.data, input.signature, options.backend)
-          covered = Report.covered("the signed data", input.data)
+          covered = Report.covered("the signed data", input.data, options)
         } else {
           const block = rsaPublic(key, input.signature)
           ok = block !== undefined && isType1Encoding(block, concat(digestInfoPrefix["SHA-256"], input.digest!))

@@ -18,6 +18,7 @@ import { concat, equals, hex, toHex } from "./internal/bytes.js"
 import { ByteCache, PairCache } from "./internal/cache.js"
 import {
   cacheable,
+  canRecover,
   digestSync,
   isSha256DigestInfo,
   isType1Encoding,
@@ -145,10 +146,12 @@ export const clearCaches = (): void => {
 }
 
 const cvcCoverage = new WeakMap<Cvc, Report.Covered>()
-const cvcCovered = (cvc: Cvc): Report.Covered => {
+const cvcCovered = (cvc: Cvc, options: VerifyOptions): Report.Covered => {
+  const description = `5F4E body (${cvc.body.length} bytes)`
+  if (options.coveredDigests !== true) return { description, length: cvc.body.length }
   let c = cvcCoverage.get(cvc)
   if (c === undefined) {
-    c = Report.covered(`5F4E body (${cvc.body.length} bytes)`, cvc.body)
+    c = Report.covered(description, cvc.body, { coveredDigests: true })
     cvcCoverage.set(cvc, c)
   }
   return c
@@ -183,7 +186,7 @@ const checkCvc = async (
   const base = {
     object,
     algorithm: cvcAlgorithm,
-    covered: cvcCovered(cvc),
+    covered: cvcCovered(cvc, options),
     detail: ""
   }
   const named = `${describeKeyId(cvc.issuerKeyId)} → ${describeKeyId(cvc.subjectKeyId)}`
@@ -314,11 +317,18 @@ const recordCheck = async (
   cvc: CvcOutcome,
   options: VerifyOptions
 ): Promise<Report.Check> => {
-  const digest = digestSync("SHA-256", signed, options.backend)
+  // The digest of the signed bytes is needed for the report (when asked for) and by a provider that recovers the
+  // signature's payload (it is then compared with this digest instead of hashing the bytes again).
+  const recover = canRecover(options.backend)
+  const digest =
+    recover || options.coveredDigests === true ? digestSync("SHA-256", signed, options.backend) : undefined
   const base = {
     object,
     algorithm: cvcAlgorithm,
-    covered: Report.coveredDigest(signedDescription, signed.length, digest),
+    covered:
+      digest !== undefined
+        ? Report.coveredDigest(signedDescription, signed.length, digest, options)
+        : Report.covered(signedDescription, signed, options),
     ...(cvc.cvc ? { signer: describeKeyId(cvc.cvc.subjectKeyId) } : {}),
     ...(cvc.check.anchor ? { anchor: cvc.check.anchor } : {})
   }
@@ -333,9 +343,9 @@ const recordCheck = async (
     }
   // With a provider that recovers the payload, the digest just computed for the report is the one checked; anything
   // but an exact DigestInfo match goes through the provider's full verification.
-  const payload = rsaRecoverPayload(cvc.cvc.publicKey, signature, options.backend)
+  const payload = recover ? rsaRecoverPayload(cvc.cvc.publicKey, signature, options.backend) : undefined
   const ok =
-    (payload !== undefined && isSha256DigestInfo(payload, digest)) ||
+    (payload !== undefined && digest !== undefined && isSha256DigestInfo(payload, digest)) ||
     (await rsaVerifyPkcs1(cvc.cvc.publicKey, "SHA-256", signed, signature, options.backend))
   if (!ok)
     return {
@@ -608,7 +618,8 @@ export const verifyKenkaku = (
           )
           const covered = Report.covered(
             "SHA-256(DF22 ‖ DF23 ‖ DF24 TLVs) ‖ SHA-256(DF25 ‖ DF26 TLVs) ‖ SHA-256(DF27 TLV), as a DigestInfo",
-            concat(part1, part2, part3)
+            concat(part1, part2, part3),
+            options
           )
           const base = {
             object,
@@ -722,7 +733,7 @@ export const verifyCardPresence = (
       const base = {
         object,
         algorithm: input.sent === "raw" ? "RSA PKCS#1 v1.5 type 1 over the challenge" : "RSASSA-PKCS1-v1_5 SHA-256",
-        covered: Report.covered("the terminal's challenge", input.challenge),
+        covered: Report.covered("the terminal's challenge", input.challenge, options),
         ...(input.record.anchor ? { anchor: input.record.anchor } : {})
       }
       const key = input.record.cardKey

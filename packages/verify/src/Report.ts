@@ -75,8 +75,12 @@ export interface Covered {
   /** What was covered, e.g. "D0 value (7000) ‖ D1 value (3000)". */
   readonly description: string
   readonly length: number
-  /** SHA-256 of the covered bytes, lower-case hex (to match a report to stored data). */
-  readonly sha256: string
+  /**
+   * SHA-256 of the covered bytes, lower-case hex (to match a report to stored data). Present when the verification
+   * was asked for it (`coveredDigests: true`, as `jpcard verify` and `--verify` do) and on digest checks, where it is
+   * the value compared. Off by default: for a 10 kB residence image block it costs more than the signature check.
+   */
+  readonly sha256?: string
 }
 
 export interface Validity {
@@ -196,19 +200,26 @@ export const combine = (
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers for the verifiers
 
-/** @internal */
-export const covered = (description: string, bytes: Uint8Array, backend?: Backend): Covered => ({
-  description,
-  length: bytes.length,
-  sha256: toHex(digestSync("SHA-256", bytes, backend))
-})
+/** What decides whether a `Covered` carries its SHA-256 (the verifiers' options). @internal */
+export interface CoveredOptions {
+  readonly backend?: Backend | undefined
+  readonly coveredDigests?: boolean | undefined
+}
 
-/** The same, from a SHA-256 of the covered bytes already computed. @internal */
-export const coveredDigest = (description: string, length: number, sha256: Uint8Array): Covered => ({
-  description,
-  length,
-  sha256: toHex(sha256)
-})
+/** @internal */
+export const covered = (description: string, bytes: Uint8Array, options: CoveredOptions): Covered =>
+  options.coveredDigests === true
+    ? { description, length: bytes.length, sha256: toHex(digestSync("SHA-256", bytes, options.backend)) }
+    : { description, length: bytes.length }
+
+/** The same, from a SHA-256 of the covered bytes already computed (used only when asked for). @internal */
+export const coveredDigest = (
+  description: string,
+  length: number,
+  sha256: Uint8Array,
+  options: CoveredOptions
+): Covered =>
+  options.coveredDigests === true ? { description, length, sha256: toHex(sha256) } : { description, length }
 
 const isoStrings = new WeakMap<Date, string>()
 const iso = (d: Date): string => {

@@ -283,16 +283,16 @@ export const verifyGen1 = (
             let covered: Report.Covered
             let result: { readonly form: CheckCodeForm } | { readonly detail: string }
             if (canRecover(options.backend)) {
-              // One digest of the covered bytes, for the report and the check code (recovered by the provider).
+              // One digest of the covered bytes, for the check code (recovered by the provider) and the report.
               const hash = digestSync("SHA-256", data, options.backend)
-              covered = Report.coveredDigest(description, data.length, hash)
+              covered = Report.coveredDigest(description, data.length, hash, options)
               result =
                 recoveredCheckCode(key, input.checkCode, hash, options) ??
                 (await verifyCheckCode(key, input.checkCode, data, options))
             } else {
-              // The verification job starts first; the report's digest of the covered bytes is computed while it runs.
+              // The verification job starts first; a digest of the covered bytes, if asked for, is computed meanwhile.
               const pending = verifyCheckCode(key, input.checkCode, data, options)
-              covered = Report.covered(description, data, options.backend)
+              covered = Report.covered(description, data, options)
               result = await pending
             }
             return "form" in result
@@ -397,7 +397,7 @@ export const verifyGen2 = (
             const covered = Report.covered(
               "printed entries (53 bytes) ‖ D1 face image value (3000 bytes) ‖ D0 name image value (2500 bytes)",
               data,
-              options.backend
+              options
             )
             if (candidates.length === 0) {
               return {

@@ -119,7 +119,8 @@ describe("a provider with rsaPublicRecover", () => {
         fc.nat(),
         fc.integer({ min: 1, max: 255 }),
         fc.constantFrom(...kenhojoTargets, "none"),
-        async (form, part, where, mask, file) => {
+        fc.boolean(),
+        async (form, part, where, mask, file, coveredDigests) => {
           const input = gen1Input(form)
           const changed =
             part === "front"
@@ -134,16 +135,20 @@ describe("a provider with rsaPublicRecover", () => {
               ? M.kenhojoFiles
               : { ...M.kenhojoFiles, [file]: flip(M.kenhojoFiles[file], where % M.kenhojoFiles[file].length, mask) }
           const before = recovered
-          const expected = await run(Residence.verifyGen1(changed, trust, { at, backend: counting }))
-          const expectedKenhojo = await run(MyNumber.verifyKenhojo(files, cvc, { at, backend: counting }))
+          const expected = await run(Residence.verifyGen1(changed, trust, { at, backend: counting, coveredDigests }))
+          const expectedKenhojo = await run(
+            MyNumber.verifyKenhojo(files, cvc, { at, backend: counting, coveredDigests })
+          )
           expect(recovered).toBeGreaterThan(before)
           if (part === "none") expect(expected.verdict).toBe("verified")
           else expect(expected.checks[0]![1]).toBe("signature-invalid")
           if (file === "none") expect(expectedKenhojo.verdict).toBe("verified")
           else expect(expectedKenhojo.authentic).toBe(false)
           for (const backend of others) {
-            expect(await run(Residence.verifyGen1(changed, trust, { at, backend }))).toEqual(expected)
-            expect(await run(MyNumber.verifyKenhojo(files, cvc, { at, backend }))).toEqual(expectedKenhojo)
+            expect(await run(Residence.verifyGen1(changed, trust, { at, backend, coveredDigests }))).toEqual(expected)
+            expect(await run(MyNumber.verifyKenhojo(files, cvc, { at, backend, coveredDigests }))).toEqual(
+              expectedKenhojo
+            )
           }
         }
       ),

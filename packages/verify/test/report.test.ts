@@ -2,11 +2,14 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as SimGen1 from "@jpcard/sim/residence/Gen1Card"
 import { Effect } from "effect"
-import { Report, Residence, Saved, Trust } from "../src/index.js"
-import { at, Fixtures, gen1Input } from "./helpers.js"
+import { MyNumber, Report, Residence, Saved, Trust } from "../src/index.js"
+import { at, concat, Fixtures, gen1Input, sha256, toHex } from "./helpers.js"
 import * as M from "./mynumber-material.js"
 
 const trust = Trust.customResidenceTrust([Fixtures.residenceGen1TestCaCertDer], { label: "jpcard sim" })
+const cvcTrust = Trust.customCvcTrust([
+  { modulus: Fixtures.myNumberCvcCaModulus, exponent: Fixtures.myNumberCvcCaExponent, issuerKeyId: M.testIssuerId }
+])
 const check = (verdict: Report.Verdict, authentic = verdict === "verified" || verdict === "expired"): Report.Check => ({
   object: `o.${verdict}`,
   verdict,
@@ -52,11 +55,30 @@ describe("the report a business logs", () => {
         form: "digestInfo",
         covered: { description: "D0 value (7000 bytes) ‖ D1 value (3000 bytes)", length: 10000 }
       })
-      expect(json.checks[0].covered.sha256).toMatch(/^[0-9a-f]{64}$/)
+      // No digest unless asked for (it would cost a second hash of the 10 kB block).
+      expect(json.checks[0].covered.sha256).toBeUndefined()
       expect(json.checks[1].certificate.subject).toContain("Residence Card Signer")
       expect(json.anchor).toMatchObject({ profile: "custom", source: "custom" })
       // Plain data: it round-trips.
       expect(JSON.parse(JSON.stringify(json))).toEqual(json)
+    })
+  )
+
+  it.effect("coveredDigests: every covered block carries the SHA-256 of exactly the bytes it names", () =>
+    Effect.gen(function* () {
+      const input = gen1Input()
+      const report = yield* Residence.verifyGen1(input, yield* trust, { at, coveredDigests: true })
+      const expected = yield* Effect.promise(() => sha256(concat(input.frontImageValue, input.faceImageValue)))
+      expect(report.checks[0]!.covered?.sha256).toBe(toHex(expected))
+      const kenhojo = yield* MyNumber.verifyKenhojo(M.kenhojoFiles, cvcTrust, { at, coveredDigests: true })
+      expect(kenhojo.verdict).toBe("verified")
+      for (const check of kenhojo.checks) expect(check.covered?.sha256).toMatch(/^[0-9a-f]{64}$/)
+      const ef0001 = kenhojo.checks.find((c) => c.object === "kenhojo.EF0001")!
+      expect(ef0001.covered?.sha256).toBe(toHex(yield* Effect.promise(() => sha256(M.kenhojoFiles.ef0001))))
+      // Without the option only digest checks carry one (the value they compare).
+      const plain = yield* MyNumber.verifyKenhojo(M.kenhojoFiles, cvcTrust, { at })
+      for (const check of plain.checks)
+        expect(check.covered?.sha256 !== undefined).toBe(check.algorithm === "SHA-256 digest in a signed record")
     })
   )
 

@@ -13,6 +13,12 @@ export interface VerifyOptions {
   readonly at?: Date
   /** Force an implementation: `portable` runs without WebCrypto (noble and bigint). Default: WebCrypto if present. */
   readonly backend?: Backend
+  /**
+   * Put the SHA-256 of the covered bytes in every check's `covered` (to match a report to the stored data it
+   * verified). Default off: hashing a 10 kB residence image block twice (once inside the signature check) costs more
+   * than the check on WebCrypto.
+   */
+  readonly coveredDigests?: boolean
 }
 
 export const timeOf = (options: VerifyOptions): Effect.Effect<Date> =>
