@@ -317,11 +317,10 @@ const recordCheck = async (
   cvc: CvcOutcome,
   options: VerifyOptions
 ): Promise<Report.Check> => {
-  // The digest of the signed bytes is needed for the report (when asked for) and by a provider that recovers the
-  // signature's payload (it is then compared with this digest instead of hashing the bytes again).
-  const recover = canRecover(options.backend)
-  const digest =
-    recover || options.coveredDigests === true ? digestSync("SHA-256", signed, options.backend) : undefined
+  // The digest of the signed bytes, when the report asks for it; a provider that recovers the signature's payload
+  // then compares it with this digest instead of hashing the bytes again.
+  const recover = canRecover(options)
+  const digest = options.coveredDigests === true ? digestSync("SHA-256", signed, options.backend) : undefined
   const base = {
     object,
     algorithm: cvcAlgorithm,

@@ -282,7 +282,7 @@ export const verifyGen1 = (
             const description = "D0 value (7000 bytes) ‖ D1 value (3000 bytes)"
             let covered: Report.Covered
             let result: { readonly form: CheckCodeForm } | { readonly detail: string }
-            if (canRecover(options.backend)) {
+            if (canRecover(options)) {
               // One digest of the covered bytes, for the check code (recovered by the provider) and the report.
               const hash = digestSync("SHA-256", data, options.backend)
               covered = Report.coveredDigest(description, data.length, hash, options)

@@ -267,9 +267,15 @@ export const equalsConstantTime = (a: Uint8Array, b: Uint8Array): boolean => {
   return diff === 0
 }
 
-/** Whether the backend is a provider with `rsaPublicRecover` (verifiers then hash the covered data once). */
-export const canRecover = (backend: Backend | undefined): boolean =>
-  typeof backend === "object" && typeof backend.rsaPublicRecover === "function"
+/**
+ * Whether to check an RSA signature through the provider's `rsaPublicRecover` against a digest of the covered data:
+ * only when that digest is computed anyway (the report asks for it), so the data is hashed once instead of twice.
+ * Otherwise the provider's one-shot verify, which hashes inside, is as cheap.
+ */
+export const canRecover = (options: { readonly backend?: Backend | undefined; readonly coveredDigests?: boolean }) =>
+  options.coveredDigests === true &&
+  typeof options.backend === "object" &&
+  typeof options.backend.rsaPublicRecover === "function"
 
 /**
  * The PKCS#1 v1.5 payload of `signature` through the provider's `rsaPublicRecover`; `undefined` when the backend has
