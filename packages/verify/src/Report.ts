@@ -234,7 +234,8 @@ const iso = (d: Date): string => {
 /** @internal */
 export const validityAt = (notBefore: Date, notAfter: Date, at: Date): Validity => ({
   // getTime(), not `<` on the Dates: the relational operators go through ToPrimitive on every call.
-  status: at.getTime() < notBefore.getTime() ? "not-yet-valid" : at.getTime() > notAfter.getTime() ? "expired" : "valid",
+  status:
+    at.getTime() < notBefore.getTime() ? "not-yet-valid" : at.getTime() > notAfter.getTime() ? "expired" : "valid",
   notBefore: iso(notBefore),
   notAfter: iso(notAfter)
 })

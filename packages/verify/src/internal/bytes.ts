@@ -52,12 +52,20 @@ export const isAllZero = (bytes: Uint8Array): boolean => {
   return true
 }
 
-/** A copy backed by its own `ArrayBuffer` (what WebCrypto's `BufferSource` wants, whatever the input's backing). */
+/** A copy backed by its own `ArrayBuffer`. */
 export const own = (bytes: Uint8Array): Uint8Array<ArrayBuffer> => {
   const out = new Uint8Array(bytes.length)
   out.set(bytes)
   return out
 }
+
+/**
+ * The bytes as a WebCrypto `BufferSource`: the view itself when it lies over an `ArrayBuffer` (WebCrypto copies the
+ * bytes when called, so no copy is needed here; a fresh 10 kB buffer per call costs about as much as the hash), a copy
+ * only when it lies over a `SharedArrayBuffer`, which WebCrypto refuses.
+ */
+export const bufferSource = (bytes: Uint8Array): Uint8Array<ArrayBuffer> =>
+  bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : own(bytes)
 
 export const toBase64 = (bytes: Uint8Array): string => {
   let binary = ""

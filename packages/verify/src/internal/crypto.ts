@@ -12,7 +12,7 @@
 import { p256, p384, p521 } from "@noble/curves/nist.js"
 import { sha1 } from "@noble/hashes/legacy.js"
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js"
-import { concat, equals, fromBigInt, hex, own, toBase64Url, toBigInt } from "./bytes.js"
+import { bufferSource, concat, equals, fromBigInt, hex, own, toBase64Url, toBigInt } from "./bytes.js"
 import { ByteCache } from "./cache.js"
 
 export type HashName = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512"
@@ -325,7 +325,9 @@ export const rsaVerifyPkcs1 = (
   const b = resolve(backend)
   if (typeof b === "object") return fromProvider(() => b.rsaVerifyPkcs1(key, hash, data, signature))
   if (b === "webcrypto")
-    return withKey(rsaWebKey(key, hash), (k) => subtle!.verify("RSASSA-PKCS1-v1_5", k, own(signature), own(data)))
+    return withKey(rsaWebKey(key, hash), (k) =>
+      subtle!.verify("RSASSA-PKCS1-v1_5", k, bufferSource(signature), bufferSource(data))
+    )
   const block = rsaPublic(key, signature)
   return Promise.resolve(
     block !== undefined && isType1Encoding(block, concat(digestInfoPrefix[hash], digestSync(hash, data)))
@@ -367,7 +369,9 @@ export const ecdsaVerify = (
   const b = resolve(backend)
   if (typeof b === "object") return fromProvider(() => b.ecdsaVerify(key, hash, data, rawSignature))
   if (b === "webcrypto")
-    return withKey(ecWebKey(key), (k) => subtle!.verify({ name: "ECDSA", hash }, k, own(rawSignature), own(data)))
+    return withKey(ecWebKey(key), (k) =>
+      subtle!.verify({ name: "ECDSA", hash }, k, bufferSource(rawSignature), bufferSource(data))
+    )
   try {
     // High-S signatures are valid ECDSA (OpenSSL and WebCrypto accept them); noble rejects them unless told not to.
     return Promise.resolve(
