@@ -18,8 +18,10 @@ import { concat } from "../Bytes.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
 import * as Tlv from "../tlv/Tlv.js"
 import { CardTransport } from "../transport/CardTransport.js"
-import { type Application, applications } from "./Applications.js"
-import { CardDataError, NotMyNumberCardError } from "./Errors.js"
+import { type Application, applications, type Credential } from "./Applications.js"
+import type { Resolved } from "./Credentials.js"
+import { CardDataError, CredentialScopeError, type InvalidCredentialError, NotMyNumberCardError } from "./Errors.js"
+import * as PinGuard from "./PinGuard.js"
 
 /** SELECT an application by AID (`00 A4 04 0C`); `6A 82` means the card does not have it. */
 export const selectApplication = Effect.fn("mynumber.selectApplication")(function* (application: Application) {
@@ -158,3 +160,45 @@ export const tlvFileStep = <A>(options: {
     return yield* Effect.fromResult(options.parse(raw, object, step))
   })
 }
+
+/**
+ * A whole read of the 券面 applications with one guarded VERIFY: the credential and the items are validated before any
+ * APDU (a credential that does not open an item is a `CredentialScopeError`), then SELECT the application, VERIFY
+ * behind the PIN guard (skipped when only the free certificate is wanted), and read each wanted item in `order`.
+ */
+export const readItems = <Steps extends Record<string, () => Effect.Effect<unknown, unknown, unknown>>>(
+  application: "kenhojo" | "kenkaku",
+  credential: Result.Result<Resolved, InvalidCredentialError>,
+  scope: {
+    /** Every item, in reading order. */
+    readonly order: ReadonlyArray<keyof Steps & string>
+    /** What each credential opens. */
+    readonly opens: Readonly<Partial<Record<Credential, ReadonlyArray<keyof Steps & string>>>>
+    /** The step that reads each item. */
+    readonly steps: Steps
+  },
+  options: PinGuard.VerifyOptions & { readonly items?: ReadonlyArray<keyof Steps & string> | undefined }
+): Effect.Effect<
+  { readonly [K in keyof Steps]?: Effect.Success<ReturnType<Steps[K]>> },
+  | InvalidCredentialError
+  | CredentialScopeError
+  | Effect.Error<ReturnType<typeof selectApplication>>
+  | Effect.Error<ReturnType<typeof PinGuard.verify>>
+  | Effect.Error<ReturnType<Steps[keyof Steps]>>,
+  | Effect.Services<ReturnType<typeof selectApplication>>
+  | Effect.Services<ReturnType<typeof PinGuard.verify>>
+  | Effect.Services<ReturnType<Steps[keyof Steps]>>
+> =>
+  Effect.gen(function* () {
+    const resolved = yield* Effect.fromResult(credential)
+    const opened = scope.opens[resolved.credential] ?? []
+    const wanted = options.items ?? opened
+    for (const item of wanted)
+      if (!opened.includes(item)) return yield* new CredentialScopeError({ credential: resolved.credential, item })
+    yield* selectApplication(application)
+    if (wanted.some((item) => item !== "certificate"))
+      yield* PinGuard.verify(resolved.credential, resolved.secret, options)
+    const data: Record<string, unknown> = {}
+    for (const item of scope.order) if (wanted.includes(item)) data[item] = yield* scope.steps[item]!()
+    return data as { readonly [K in keyof Steps]?: Effect.Success<ReturnType<Steps[K]>> }
+  }) as never // the body sees the steps through their constraint; the signature re-attaches their own types

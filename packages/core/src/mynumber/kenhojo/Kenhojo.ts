@@ -14,10 +14,10 @@ import type { CalendarDate } from "../../schema/CalendarDate.js"
 import type * as Tlv from "../../tlv/Tlv.js"
 import type { Credential } from "../Applications.js"
 import * as Credentials from "../Credentials.js"
-import { CardDataError, CredentialScopeError, InvalidCredentialError } from "../Errors.js"
+import { CardDataError, InvalidCredentialError } from "../Errors.js"
 import { MyNumber, VerificationNumberB } from "../Pin.js"
 import * as PinGuard from "../PinGuard.js"
-import { selectApplication, tlvFileStep } from "../Read.js"
+import { readItems, selectApplication, tlvFileStep } from "../Read.js"
 import {
   ascii,
   type CardVerifiableCertificate,
@@ -236,6 +236,14 @@ export const readCertificateFile = tlvFileStep({
   parse: (raw, object, step) => parseCvc(raw, object, at(step, "kenhojo EF0004 7F21"))
 })
 
+/** The step that reads each item. */
+const fileSteps = {
+  myNumber: readMyNumberFile,
+  basicInfo: readBasicInfoFile,
+  integrityRecord: readIntegrityRecordFile,
+  certificate: readCertificateFile
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Whole reads: SELECT, one guarded VERIFY, the files
 
@@ -252,23 +260,13 @@ export const read = Effect.fn("mynumber.kenhojo.read")(function* (
   credential: KenhojoCredential,
   options: ReadOptions = {}
 ) {
-  const resolved = yield* Effect.fromResult(resolve(credential))
-  const name = resolved.credential as KenhojoCredentialName
-  const wanted = options.items ?? opens[name]
-  for (const item of wanted)
-    if (!opens[name].includes(item)) return yield* new CredentialScopeError({ credential: name, item })
-  yield* select()
-  if (wanted.some((item) => item !== "certificate"))
-    yield* PinGuard.verify(resolved.credential, resolved.secret, options)
-  const data: { -readonly [K in keyof KenhojoData]: KenhojoData[K] } = {}
-  for (const item of items) {
-    if (!wanted.includes(item)) continue
-    if (item === "myNumber") data.myNumber = yield* readMyNumberFile()
-    else if (item === "basicInfo") data.basicInfo = yield* readBasicInfoFile()
-    else if (item === "integrityRecord") data.integrityRecord = yield* readIntegrityRecordFile()
-    else data.certificate = yield* readCertificateFile()
-  }
-  return data as KenhojoData
+  const data: KenhojoData = yield* readItems(
+    "kenhojo",
+    resolve(credential),
+    { order: items, opens, steps: fileSteps },
+    options
+  )
+  return data
 })
 
 /** The My Number (§8.1): SELECT, guarded VERIFY of the PIN or 照合番号A, SELECT EF0001, one READ BINARY. */

@@ -14,10 +14,10 @@ import type { CalendarDate } from "../../schema/CalendarDate.js"
 import type * as Tlv from "../../tlv/Tlv.js"
 import type { Credential } from "../Applications.js"
 import * as Credentials from "../Credentials.js"
-import { type CardDataError, CredentialScopeError, InvalidCredentialError } from "../Errors.js"
+import { type CardDataError, InvalidCredentialError } from "../Errors.js"
 import { BirthDateKey, VerificationNumberB } from "../Pin.js"
 import * as PinGuard from "../PinGuard.js"
-import { selectApplication, tlvFileStep } from "../Read.js"
+import { readItems, selectApplication, tlvFileStep } from "../Read.js"
 import {
   type CardVerifiableCertificate,
   children,
@@ -276,6 +276,14 @@ export const readCertificateFile = tlvFileStep({
   parse: (raw, object, step) => parseCvc(raw, object, at(step, "kenkaku EF0004 7F21"))
 })
 
+/** The step that reads each item. */
+const fileSteps = {
+  cardFace: readCardFaceFile,
+  myNumberImage: readMyNumberImageFile,
+  ageRecord: readAgeRecordFile,
+  certificate: readCertificateFile
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Whole reads
 
@@ -289,23 +297,13 @@ export const read = Effect.fn("mynumber.kenkaku.read")(function* (
   credential: KenkakuCredential,
   options: ReadOptions = {}
 ) {
-  const resolved = yield* Effect.fromResult(resolve(credential))
-  const name = resolved.credential as KenkakuCredentialName
-  const wanted = options.items ?? opens[name]
-  for (const item of wanted)
-    if (!opens[name].includes(item)) return yield* new CredentialScopeError({ credential: name, item })
-  yield* select()
-  if (wanted.some((item) => item !== "certificate"))
-    yield* PinGuard.verify(resolved.credential, resolved.secret, options)
-  const data: { -readonly [K in keyof KenkakuData]: KenkakuData[K] } = {}
-  for (const item of items) {
-    if (!wanted.includes(item)) continue
-    if (item === "cardFace") data.cardFace = yield* readCardFaceFile()
-    else if (item === "myNumberImage") data.myNumberImage = yield* readMyNumberImageFile()
-    else if (item === "ageRecord") data.ageRecord = yield* readAgeRecordFile()
-    else data.certificate = yield* readCertificateFile()
-  }
-  return data as KenkakuData
+  const data: KenkakuData = yield* readItems(
+    "kenkaku",
+    resolve(credential),
+    { order: items, opens, steps: fileSteps },
+    options
+  )
+  return data
 })
 
 /**
