@@ -326,7 +326,7 @@ const recordCheck = async (
     algorithm: cvcAlgorithm,
     covered:
       digest !== undefined
-        ? Report.coveredDigest(signedDescription, signed.length, digest, options)
+        ? Report.coveredDigest(signedDescription, signed.length, digest)
         : Report.covered(signedDescription, signed, options),
     ...(cvc.cvc ? { signer: describeKeyId(cvc.cvc.subjectKeyId) } : {}),
     ...(cvc.check.anchor ? { anchor: cvc.check.anchor } : {})

@@ -212,14 +212,12 @@ export const covered = (description: string, bytes: Uint8Array, options: Covered
     ? { description, length: bytes.length, sha256: toHex(digestSync("SHA-256", bytes, options.backend)) }
     : { description, length: bytes.length }
 
-/** The same, from a SHA-256 of the covered bytes already computed (used only when asked for). @internal */
-export const coveredDigest = (
-  description: string,
-  length: number,
-  sha256: Uint8Array,
-  options: CoveredOptions
-): Covered =>
-  options.coveredDigests === true ? { description, length, sha256: toHex(sha256) } : { description, length }
+/** The same, from a SHA-256 of the covered bytes already computed (callers compute one only when asked). @internal */
+export const coveredDigest = (description: string, length: number, sha256: Uint8Array): Covered => ({
+  description,
+  length,
+  sha256: toHex(sha256)
+})
 
 const isoStrings = new WeakMap<Date, string>()
 const iso = (d: Date): string => {

@@ -285,7 +285,7 @@ export const verifyGen1 = (
             if (canRecover(options)) {
               // One digest of the covered bytes, for the check code (recovered by the provider) and the report.
               const hash = digestSync("SHA-256", data, options.backend)
-              covered = Report.coveredDigest(description, data.length, hash, options)
+              covered = Report.coveredDigest(description, data.length, hash)
               result =
                 recoveredCheckCode(key, input.checkCode, hash, options) ??
                 (await verifyCheckCode(key, input.checkCode, data, options))

@@ -12,7 +12,7 @@
 import { p256, p384, p521 } from "@noble/curves/nist.js"
 import { sha1 } from "@noble/hashes/legacy.js"
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js"
-import { bufferSource, concat, equals, fromBigInt, hex, own, toBase64Url, toBigInt } from "./bytes.js"
+import { bufferSource, concat, equals, fromBigInt, hex, toBase64Url, toBigInt } from "./bytes.js"
 import { ByteCache } from "./cache.js"
 
 export type HashName = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512"
@@ -342,7 +342,7 @@ export const curveFieldLength: Record<CurveName, number> = { "P-256": 32, "P-384
 
 const ecWebKey = (key: EcPublicKey): CachedKey =>
   cachedWebKey(key, `ec:${key.curve}`, [key.point], () =>
-    subtle!.importKey("raw", own(key.point), { name: "ECDSA", namedCurve: key.curve }, false, ["verify"])
+    subtle!.importKey("raw", bufferSource(key.point), { name: "ECDSA", namedCurve: key.curve }, false, ["verify"])
   )
 
 /**
