@@ -31,7 +31,8 @@ import {
   type RsaPublicKey,
   rsaPublic,
   rsaRecoverPayload,
-  rsaVerifyPkcs1
+  rsaVerifyPkcs1,
+  type Signed
 } from "./internal/crypto.js"
 import { guarded, timeOf, type VerifyOptions } from "./internal/run.js"
 import * as Tlv from "./internal/tlv.js"
@@ -148,7 +149,7 @@ let formByKey = new WeakMap<RsaPublicKey, CheckCodeForm>()
 const checkCodeRaw = (
   key: RsaPublicKey,
   checkCode: Uint8Array,
-  data: Uint8Array,
+  data: Signed,
   options: VerifyOptions
 ): { readonly form: CheckCodeForm } | { readonly detail: string } => {
   const block = rsaPublic(key, checkCode)
@@ -164,7 +165,7 @@ const checkCodeRaw = (
 const verifyCheckCode = async (
   key: RsaPublicKey,
   checkCode: Uint8Array,
-  data: Uint8Array,
+  data: Signed,
   options: VerifyOptions
 ): Promise<{ readonly form: CheckCodeForm } | { readonly detail: string }> => {
   const preferred = formByKey.get(key) ?? "digestInfo"
@@ -278,14 +279,15 @@ export const verifyGen1 = (
               detail: `a check code of ${input.checkCode.length} bytes cannot come from an ${describeKey(key)} key (${key.n.length} bytes expected)`
             }
           } else {
-            const data = concat(input.frontImageValue, input.faceImageValue)
+            // D0 ‖ D1 as two parts: joined only where an API needs one buffer (see crypto.ts `transient`).
+            const data = [input.frontImageValue, input.faceImageValue]
             const description = "D0 value (7000 bytes) ‖ D1 value (3000 bytes)"
             let covered: Report.Covered
             let result: { readonly form: CheckCodeForm } | { readonly detail: string }
             if (canRecover(options)) {
               // One digest of the covered bytes, for the check code (recovered by the provider) and the report.
               const hash = digestSync("SHA-256", data, options.backend)
-              covered = Report.coveredDigest(description, data.length, hash)
+              covered = Report.coveredDigest(description, GEN1_FRONT + GEN1_FACE, hash)
               result =
                 recoveredCheckCode(key, input.checkCode, hash, options) ??
                 (await verifyCheckCode(key, input.checkCode, data, options))
@@ -389,11 +391,11 @@ export const verifyGen2 = (
             }
           } else {
             const candidates = signatureCandidates(input.signature, curveFieldLength[key.curve])
-            const data = concat(
+            const data = [
               padTo(input.printedEntries, GEN2_ENTRIES),
               padTo(input.faceImageValue, GEN2_FACE),
               padTo(input.nameImageValue, GEN2_NAME)
-            )
+            ]
             const covered = Report.covered(
               "printed entries (53 bytes) ‖ D1 face image value (3000 bytes) ‖ D0 name image value (2500 bytes)",
               data,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { nodeCryptoProvider } from "@jpcard/verify/node"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { type Backend, type CryptoProvider, MyNumber, type Report, Residence, Trust } from "../src/index.js"
+import { type Backend, Caches, type CryptoProvider, MyNumber, type Report, Residence, Trust } from "../src/index.js"
 import { at, Fixtures, gen1Input, gen2Input } from "./helpers.js"
 import * as M from "./mynumber-material.js"
 
@@ -181,6 +181,43 @@ describe("a provider with rsaPublicRecover", () => {
         expect((yield* MyNumber.verifyKenhojo(M.kenhojoFiles, cvc, { at, backend })).verdict).toBe("verified")
         const files = { ...M.kenhojoFiles, ef0001: flip(M.kenhojoFiles.ef0001, 3, 0x01) }
         expect((yield* MyNumber.verifyKenhojo(files, cvc, { at, backend })).authentic).toBe(false)
+      }
+    })
+  )
+})
+
+describe("WebCrypto calls that overlap", () => {
+  // Multi-part data (D0 ‖ D1, the gen-2 entries ‖ face ‖ name) is joined for WebCrypto in a scratch buffer that the
+  // next call reuses. Many verifications in flight at once, valid and changed mixed, cold keys (first call, imported
+  // while the calls wait) and warm keys: each must keep its own verdict.
+  const flipAt = (bytes: Uint8Array, i: number) => {
+    const out = bytes.slice()
+    out[i] = out[i]! ^ 0x01
+    return out
+  }
+  it.effect("each of 48 overlapping verifications gets the verdict of its own bytes", () =>
+    Effect.gen(function* () {
+      const trust = yield* residenceTrust
+      const gen1 = gen1Input()
+      const gen2 = gen2Input()
+      const cases = Array.from({ length: 48 }, (_, i) => {
+        const changed = i % 3 === 1
+        if (i % 2 === 0) {
+          const input = changed ? { ...gen1, faceImageValue: flipAt(gen1.faceImageValue, (i * 61) % 3000) } : gen1
+          return { changed, run: Residence.verifyGen1(input, trust, { at }) }
+        }
+        const input = changed ? { ...gen2, nameImageValue: flipAt(gen2.nameImageValue, (i * 53) % 2500) } : gen2
+        return { changed, run: Residence.verifyGen2(input, trust, { at }) }
+      })
+      for (const round of ["cold", "warm"]) {
+        if (round === "cold") Caches.clear()
+        const reports = yield* Effect.all(
+          cases.map((c) => c.run),
+          { concurrency: "unbounded" }
+        )
+        reports.forEach((r, i) => {
+          expect(r.verdict, `${round} #${i}`).toBe(cases[i]!.changed ? "signature-invalid" : "verified")
+        })
       }
     })
   )

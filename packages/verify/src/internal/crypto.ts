@@ -97,9 +97,62 @@ const nobleHash = { "SHA-1": sha1, "SHA-256": sha256, "SHA-384": sha384, "SHA-51
 
 export const hashLength: Record<HashName, number> = { "SHA-1": 20, "SHA-256": 32, "SHA-384": 48, "SHA-512": 64 }
 
+/**
+ * Signed data: one array, or parts signed as their concatenation (D0 ‖ D1 of a residence card) that are joined only
+ * where an API needs one buffer.
+ */
+export type Signed = Uint8Array | ReadonlyArray<Uint8Array>
+
+const partsOf = (data: Signed): ReadonlyArray<Uint8Array> => (data instanceof Uint8Array ? [data] : data)
+
+/** The length of signed data. */
+export const signedLength = (data: Signed): number => {
+  if (data instanceof Uint8Array) return data.length
+  let n = 0
+  for (const p of data) n += p.length
+  return n
+}
+
+/** Signed data as one fresh array (a single part is returned as it is). */
+export const joined = (data: Signed): Uint8Array => (data instanceof Uint8Array ? data : concat(...data))
+
 /** Synchronous digest (noble, or the provider's): for digests that are compared or reported, not verified. */
-export const digestSync = (hash: HashName, data: Uint8Array, backend?: Backend): Uint8Array =>
-  typeof backend === "object" && backend.digest !== undefined ? backend.digest(hash, data) : nobleHash[hash](data)
+export const digestSync = (hash: HashName, data: Signed, backend?: Backend): Uint8Array => {
+  if (typeof backend === "object" && backend.digest !== undefined) return backend.digest(hash, joined(data))
+  if (data instanceof Uint8Array) return nobleHash[hash](data)
+  // Incrementally over the parts: no joined copy.
+  const h = nobleHash[hash].create()
+  for (const p of partsOf(data)) h.update(p)
+  return h.digest()
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Transient joins for WebCrypto
+
+/** Above this, parts are joined into a fresh array (the scratch buffer stays small). */
+const SCRATCH_LIMIT = 64 * 1024
+let scratch = new ArrayBuffer(16 * 1024)
+
+/**
+ * Signed data as a `BufferSource` that is valid only until the caller returns to the event loop: single parts over an
+ * `ArrayBuffer` as they are, parts joined into a module-wide scratch buffer. Only for a WebCrypto call made at once:
+ * `verify()` takes "a copy of the bytes held by the data parameter" before it returns its promise (W3C Web
+ * Cryptography API, SubtleCrypto.verify() steps 2–3), so the buffer may be reused by the next call. This saves a
+ * fresh 10 kB `ArrayBuffer` per residence card, whose allocation and collection cost more than the copy.
+ */
+const transient = (data: Signed): Uint8Array<ArrayBuffer> => {
+  if (data instanceof Uint8Array) return bufferSource(data)
+  const length = signedLength(data)
+  if (length > SCRATCH_LIMIT) return concat(...data)
+  if (scratch.byteLength < length) scratch = new ArrayBuffer(Math.max(length, 2 * scratch.byteLength))
+  const out = new Uint8Array(scratch, 0, length)
+  let offset = 0
+  for (const p of data) {
+    out.set(p, offset)
+    offset += p.length
+  }
+  return out
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Caches: imported keys by key object (keys of cached certificates are stable objects), else by key bytes.
@@ -154,10 +207,19 @@ const cachedWebKey = (
   return entry
 }
 
-/** Runs a WebCrypto operation with a cached key: at once when the key is ready (the job starts now), else after it. */
-const withKey = (entry: CachedKey, run: (key: CryptoKey) => Promise<boolean>): Promise<boolean> => {
+/**
+ * Runs a WebCrypto verification with a cached key: at once when the key is ready (the job starts now, over a transient
+ * join of the data), else once it is (over a fresh join, as the scratch buffer may be reused meanwhile).
+ */
+const withKey = (
+  entry: CachedKey,
+  data: Signed,
+  run: (key: CryptoKey, data: Uint8Array<ArrayBuffer>) => Promise<boolean>
+): Promise<boolean> => {
   try {
-    return (entry.key !== undefined ? run(entry.key) : entry.promise.then(run)).catch(() => false)
+    if (entry.key !== undefined) return run(entry.key, transient(data)).catch(() => false)
+    const fresh = bufferSource(joined(data))
+    return entry.promise.then((key) => run(key, fresh)).catch(() => false)
   } catch {
     return Promise.resolve(false)
   }
@@ -317,16 +379,16 @@ export const isSha256DigestInfo = (payload: Uint8Array, digest: Uint8Array): boo
 export const rsaVerifyPkcs1 = (
   key: RsaPublicKey,
   hash: HashName,
-  data: Uint8Array,
+  data: Signed,
   signature: Uint8Array,
   backend?: Backend
 ): Promise<boolean> => {
   if (signature.length !== key.n.length) return Promise.resolve(false)
   const b = resolve(backend)
-  if (typeof b === "object") return fromProvider(() => b.rsaVerifyPkcs1(key, hash, data, signature))
+  if (typeof b === "object") return fromProvider(() => b.rsaVerifyPkcs1(key, hash, joined(data), signature))
   if (b === "webcrypto")
-    return withKey(rsaWebKey(key, hash), (k) =>
-      subtle!.verify("RSASSA-PKCS1-v1_5", k, bufferSource(signature), bufferSource(data))
+    return withKey(rsaWebKey(key, hash), data, (k, bytes) =>
+      subtle!.verify("RSASSA-PKCS1-v1_5", k, bufferSource(signature), bytes)
     )
   const block = rsaPublic(key, signature)
   return Promise.resolve(
@@ -361,16 +423,16 @@ export const normaliseEcPoint = (curve: CurveName, point: Uint8Array): Uint8Arra
 export const ecdsaVerify = (
   key: EcPublicKey,
   hash: HashName,
-  data: Uint8Array,
+  data: Signed,
   rawSignature: Uint8Array,
   backend?: Backend
 ): Promise<boolean> => {
   if (rawSignature.length !== 2 * curveFieldLength[key.curve]) return Promise.resolve(false)
   const b = resolve(backend)
-  if (typeof b === "object") return fromProvider(() => b.ecdsaVerify(key, hash, data, rawSignature))
+  if (typeof b === "object") return fromProvider(() => b.ecdsaVerify(key, hash, joined(data), rawSignature))
   if (b === "webcrypto")
-    return withKey(ecWebKey(key), (k) =>
-      subtle!.verify({ name: "ECDSA", hash }, k, bufferSource(rawSignature), bufferSource(data))
+    return withKey(ecWebKey(key), data, (k, bytes) =>
+      subtle!.verify({ name: "ECDSA", hash }, k, bufferSource(rawSignature), bytes)
     )
   try {
     // High-S signatures are valid ECDSA (OpenSSL and WebCrypto accept them); noble rejects them unless told not to.
