@@ -228,8 +228,11 @@ const withKey = (
 /** A provider's answer as a promise; a throw or a rejection is `false`. */
 const fromProvider = (answer: () => boolean | Promise<boolean>): Promise<boolean> => {
   try {
-    return Promise.resolve(answer()).then(
-      (ok) => ok === true,
+    const ok = answer()
+    // A synchronous answer (node:crypto) settles at once, without a second promise.
+    if (typeof ok === "boolean") return Promise.resolve(ok)
+    return Promise.resolve(ok).then(
+      (value) => value === true,
       () => false
     )
   } catch {
