@@ -5,6 +5,7 @@ import { nodeCryptoProvider } from "@jpcard/verify/node"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { type Backend, Caches, type CryptoProvider, MyNumber, type Report, Residence, Trust } from "../src/index.js"
+import { scratchHoldsData } from "../src/internal/crypto.js"
 import { at, Fixtures, gen1Input, gen2Input } from "./helpers.js"
 import * as M from "./mynumber-material.js"
 
@@ -209,6 +210,9 @@ describe("WebCrypto calls that overlap", () => {
         const input = changed ? { ...gen2, nameImageValue: flipAt(gen2.nameImageValue, (i * 53) % 2500) } : gen2
         return { changed, run: Residence.verifyGen2(input, trust, { at }) }
       })
+      const originals = [gen1.frontImageValue, gen1.faceImageValue, gen2.faceImageValue, gen2.nameImageValue].map((b) =>
+        b.slice()
+      )
       for (const round of ["cold", "warm"]) {
         if (round === "cold") Caches.clear()
         const reports = yield* Effect.all(
@@ -219,6 +223,15 @@ describe("WebCrypto calls that overlap", () => {
           expect(r.verdict, `${round} #${i}`).toBe(cases[i]!.changed ? "signature-invalid" : "verified")
         })
       }
+      expect(scratchHoldsData(), "card data left in the scratch buffer").toBe(false)
+      // The caller's bytes are never written (the scratch buffer is cleared after each call, never the inputs), nor
+      // are single-part inputs passed to WebCrypto as they are (the kenhojo records).
+      expect([gen1.frontImageValue, gen1.faceImageValue, gen2.faceImageValue, gen2.nameImageValue]).toEqual(originals)
+      const files = { ef0003: M.kenhojoFiles.ef0003.slice(), ef0007: M.kenhojoFiles.ef0007.slice() }
+      const kenhojo = { ...M.kenhojoFiles, ...files }
+      for (const round of ["cold", "warm"])
+        expect((yield* MyNumber.verifyKenhojo(kenhojo, cvcTrust, { at })).verdict, round).toBe("verified")
+      expect([kenhojo.ef0003, kenhojo.ef0007]).toEqual([M.kenhojoFiles.ef0003, M.kenhojoFiles.ef0007])
     })
   )
 })

@@ -133,6 +133,9 @@ export const digestSync = (hash: HashName, data: Signed, backend?: Backend): Uin
 const SCRATCH_LIMIT = 64 * 1024
 let scratch = new ArrayBuffer(16 * 1024)
 
+/** Whether the scratch buffer holds anything but zeros (tests: no card data stays behind). @internal */
+export const scratchHoldsData = (): boolean => new Uint8Array(scratch).some((b) => b !== 0)
+
 /**
  * Signed data as a `BufferSource` that is valid only until the caller returns to the event loop: single parts over an
  * `ArrayBuffer` as they are, parts joined into a module-wide scratch buffer. Only for a WebCrypto call made at once:
@@ -217,7 +220,15 @@ const withKey = (
   run: (key: CryptoKey, data: Uint8Array<ArrayBuffer>) => Promise<boolean>
 ): Promise<boolean> => {
   try {
-    if (entry.key !== undefined) return run(entry.key, transient(data)).catch(() => false)
+    if (entry.key !== undefined) {
+      const bytes = transient(data)
+      try {
+        return run(entry.key, bytes).catch(() => false)
+      } finally {
+        // WebCrypto holds its own copy now; the scratch buffer keeps no card data (a face image) after the call.
+        if (bytes.buffer === scratch) bytes.fill(0)
+      }
+    }
     const fresh = bufferSource(joined(data))
     return entry.promise.then((key) => run(key, fresh)).catch(() => false)
   } catch {
