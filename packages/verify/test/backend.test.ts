@@ -235,3 +235,30 @@ describe("WebCrypto calls that overlap", () => {
     })
   )
 })
+
+describe("a provider gets the covered bytes joined once per verification", () => {
+  it.effect("gen 1 bare hash (DigestInfo tried, then the digest) sees one array, of exactly D0 ‖ D1", () =>
+    Effect.gen(function* () {
+      const trust = yield* residenceTrust
+      const seen: Array<Uint8Array> = []
+      const recording: CryptoProvider = {
+        ...nodeCryptoProvider,
+        rsaVerifyPkcs1: (key, hash, data, signature) => {
+          if (data.length === 10000) seen.push(data)
+          return nodeCryptoProvider.rsaVerifyPkcs1(key, hash, data, signature)
+        },
+        digest: (hash, data) => {
+          if (data.length === 10000) seen.push(data)
+          return nodeCryptoProvider.digest!(hash, data)
+        }
+      }
+      Caches.clear() // the DigestInfo form is tried first, as for a key not seen before
+      const input = gen1Input("bareHash")
+      const report = yield* Residence.verifyGen1(input, trust, { at, backend: recording })
+      expect(report.checks[0]!.form).toBe("bareHash")
+      expect(seen.length).toBe(2)
+      expect(seen[1]).toBe(seen[0])
+      expect(Buffer.from(seen[0]!).equals(Buffer.concat([input.frontImageValue, input.faceImageValue]))).toBe(true)
+    })
+  )
+})

@@ -103,8 +103,6 @@ export const hashLength: Record<HashName, number> = { "SHA-1": 20, "SHA-256": 32
  */
 export type Signed = Uint8Array | ReadonlyArray<Uint8Array>
 
-const partsOf = (data: Signed): ReadonlyArray<Uint8Array> => (data instanceof Uint8Array ? [data] : data)
-
 /** The length of signed data. */
 export const signedLength = (data: Signed): number => {
   if (data instanceof Uint8Array) return data.length
@@ -113,8 +111,21 @@ export const signedLength = (data: Signed): number => {
   return n
 }
 
-/** Signed data as one fresh array (a single part is returned as it is). */
-export const joined = (data: Signed): Uint8Array => (data instanceof Uint8Array ? data : concat(...data))
+/**
+ * Signed data as one array (a single part as it is). The join of a parts list is kept with the list, so a verifier
+ * that hands the same list to a provider more than once (gen 1: DigestInfo, then the bare-hash path; gen 2: raw, then
+ * DER) joins it once.
+ */
+const joins = new WeakMap<ReadonlyArray<Uint8Array>, Uint8Array>()
+export const joined = (data: Signed): Uint8Array => {
+  if (data instanceof Uint8Array) return data
+  let out = joins.get(data)
+  if (out === undefined) {
+    out = concat(...data)
+    joins.set(data, out)
+  }
+  return out
+}
 
 /** Synchronous digest (noble, or the provider's): for digests that are compared or reported, not verified. */
 export const digestSync = (hash: HashName, data: Signed, backend?: Backend): Uint8Array => {
@@ -122,7 +133,7 @@ export const digestSync = (hash: HashName, data: Signed, backend?: Backend): Uin
   if (data instanceof Uint8Array) return nobleHash[hash](data)
   // Incrementally over the parts: no joined copy.
   const h = nobleHash[hash].create()
-  for (const p of partsOf(data)) h.update(p)
+  for (const p of data) h.update(p)
   return h.digest()
 }
 
@@ -146,7 +157,7 @@ export const scratchHoldsData = (): boolean => new Uint8Array(scratch).some((b) 
 const transient = (data: Signed): Uint8Array<ArrayBuffer> => {
   if (data instanceof Uint8Array) return bufferSource(data)
   const length = signedLength(data)
-  if (length > SCRATCH_LIMIT) return concat(...data)
+  if (length > SCRATCH_LIMIT) return bufferSource(joined(data))
   if (scratch.byteLength < length) scratch = new ArrayBuffer(Math.max(length, 2 * scratch.byteLength))
   const out = new Uint8Array(scratch, 0, length)
   let offset = 0
