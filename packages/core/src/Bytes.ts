@@ -25,7 +25,7 @@ export const fromHex = (hex: string): Uint8Array => {
   return out
 }
 
-export const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => {
+export const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array<ArrayBuffer> => {
   let length = 0
   for (const p of parts) length += p.length
   const out = new Uint8Array(length)

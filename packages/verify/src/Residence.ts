@@ -16,7 +16,7 @@
 import type { ResidenceCard } from "@jpcard/core"
 import { Effect } from "effect"
 import { VerifyInputError } from "./Errors.js"
-import { concat, isAllZero } from "./internal/bytes.js"
+import { concat, equalConstantTime, isAllZero } from "./internal/bytes.js"
 import * as Chain from "./internal/chain.js"
 import {
   canRecover,
@@ -24,7 +24,6 @@ import {
   digestInfoPrefix,
   digestSync,
   ecdsaVerify,
-  equalsConstantTime,
   isSha256DigestInfo,
   isType1Encoding,
   pkcs1Type1Payload,
@@ -190,7 +189,7 @@ const recoveredCheckCode = (
   const payload = rsaRecoverPayload(key, checkCode, options.backend)
   if (payload === undefined) return undefined
   const form: CheckCodeForm | undefined =
-    hash.length === 32 && equalsConstantTime(payload, hash)
+    hash.length === 32 && equalConstantTime(payload, hash)
       ? "bareHash"
       : isSha256DigestInfo(payload, hash)
         ? "digestInfo"

@@ -7,7 +7,7 @@
 import { Effect } from "effect"
 import * as Apdu from "../apdu/Apdu.js"
 import { CardStatusError } from "../apdu/StatusWord.js"
-import { toHex } from "../Bytes.js"
+import { concat, toHex } from "../Bytes.js"
 import { ApduTrace, type Disclosure, describeData } from "../trace/ApduTrace.js"
 import { CardTransport, type CardTransportShape, type TransportError } from "../transport/CardTransport.js"
 
@@ -168,18 +168,6 @@ export interface ReadFileOptions {
   readonly cla?: number
 }
 
-const concatChunks = (parts: ReadonlyArray<Uint8Array>): Uint8Array => {
-  let length = 0
-  for (const p of parts) length += p.length
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.length
-  }
-  return out
-}
-
 /**
  * Reads a whole EF of known size in plain: one extended READ BINARY when the transport supports it and the file fits
  * one response, chunks of the largest response otherwise, and short chunks again if a reader that claimed extended
@@ -211,7 +199,7 @@ export const readFile = Effect.fn("Iso7816.readFile")(function* (options: ReadFi
           })
         parts.push(data)
       }
-      return concatChunks(parts)
+      return concat(...parts)
     })
   const chunk = maxResponseData(transport)
   if (useExtended(transport) && options.size > 256 && chunk >= options.size) {

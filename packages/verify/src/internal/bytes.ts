@@ -49,23 +49,9 @@ export const hex = (literal: string): Uint8Array<ArrayBuffer> => {
   return bytes as Uint8Array<ArrayBuffer>
 }
 
-export const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array<ArrayBuffer> => {
-  let length = 0
-  for (const p of parts) length += p.length
-  const out = new Uint8Array(length)
-  let offset = 0
-  for (const p of parts) {
-    out.set(p, offset)
-    offset += p.length
-  }
-  return out
-}
-
-export const equals = (a: Uint8Array, b: Uint8Array): boolean => {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
-}
+// The core's byte helpers where they mean the same here (this package's hex differs: lower case, and `fromHex` answers
+// `undefined` for untrusted text instead of throwing).
+export { concat, equalConstantTime, equals } from "@jpcard/core/Bytes"
 
 export const isAllZero = (bytes: Uint8Array): boolean => {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false

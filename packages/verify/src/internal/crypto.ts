@@ -346,14 +346,6 @@ export const isType1Encoding = (block: Uint8Array, payload: Uint8Array): boolean
   return equals(block, expected)
 }
 
-/** Whether `a` and `b` are equal, in time independent of where they differ. */
-export const equalsConstantTime = (a: Uint8Array, b: Uint8Array): boolean => {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
-  return diff === 0
-}
-
 /**
  * Whether to check an RSA signature through the provider's `rsaPublicRecover` against a digest of the covered data:
  * only when that digest is computed anyway (the report asks for it), so the data is hashed once instead of twice.
