@@ -100,6 +100,20 @@ export interface State {
   readonly verified: boolean
 }
 
+/** Where a card's randomness comes from (both generations). */
+export interface RandomnessOptions {
+  /**
+   * Deterministic randomness: the card's challenges and K.ICC come from SHA-256 in counter mode over this seed.
+   * Without a seed (and after `randoms` is used up), `crypto.getRandomValues`.
+   */
+  readonly seed?: number | string | undefined
+  /**
+   * Scripted randomness, consumed in order before the seed or the system generator: each GET CHALLENGE takes the
+   * next entry as RND.ICC (8 bytes), each successful MUTUAL AUTHENTICATE the next as K.ICC (16 bytes).
+   */
+  readonly randoms?: ReadonlyArray<Uint8Array> | undefined
+}
+
 export interface Engine {
   readonly transmit: (command: Uint8Array) => Uint8Array
   readonly powerOn: () => void

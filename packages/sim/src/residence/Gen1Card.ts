@@ -43,19 +43,11 @@ export const Aid = Engine.Aid
  */
 export const ATR: Uint8Array = Engine.ATR
 
-export interface Options extends ContentOptions {
-  /**
-   * Deterministic randomness: the card's challenges and K.ICC come from SHA-256 in counter mode over this seed.
-   * Without a seed (and after `randoms` is used up), `crypto.getRandomValues`.
-   */
-  readonly seed?: number | string | undefined
-  /**
-   * Scripted randomness, consumed in order before the seed or the system generator: each GET CHALLENGE takes the
-   * next entry as RND.ICC (8 bytes), each successful MUTUAL AUTHENTICATE the next as K.ICC (16 bytes). With
-   * `[RND.ICC, K.ICC]` of 別添2 and card number `AA12345678BB`, the spec's example replays byte for byte.
-   */
-  readonly randoms?: ReadonlyArray<Uint8Array> | undefined
-}
+/**
+ * The card's content and randomness. With `randoms: [RND.ICC, K.ICC]` of 別添2 and card number `AA12345678BB`, the
+ * spec's example replays byte for byte.
+ */
+export interface Options extends ContentOptions, Engine.RandomnessOptions {}
 
 export interface Gen1Card extends SimulatedCard {
   readonly cardNumber: string

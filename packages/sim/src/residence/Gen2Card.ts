@@ -44,20 +44,11 @@ export const Aid = Engine.Aid
 /** The ATR a PC/SC reader synthesises (Type B, application data `00000000`). Illustrative: do not match on it. */
 export const ATR: Uint8Array = Engine.ATR
 
-export interface Options extends ContentOptions {
-  /**
-   * Deterministic randomness: the card's challenges and K.ICC come from SHA-256 in counter mode over this seed.
-   * Without a seed (and after `randoms` is used up), `crypto.getRandomValues`.
-   */
-  readonly seed?: number | string | undefined
-  /**
-   * Scripted randomness, consumed in order before the seed or the system generator: each GET CHALLENGE takes the
-   * next entry as RND.ICC (8 bytes), each successful MUTUAL AUTHENTICATE the next as K.ICC (16 bytes). With
-   * `[RND.ICC, K.ICC]` of SPEC2 別添2 (`921CE277323DA057`, `2CC6AF9B8B607C662FDCAD27B401D08B`) and card number
-   * `AA12345678BB`, the worked example replays byte for byte.
-   */
-  readonly randoms?: ReadonlyArray<Uint8Array> | undefined
-}
+/**
+ * The card's content and randomness. With `randoms: [RND.ICC, K.ICC]` of SPEC2 別添2 (`921CE277323DA057`,
+ * `2CC6AF9B8B607C662FDCAD27B401D08B`) and card number `AA12345678BB`, the worked example replays byte for byte.
+ */
+export interface Options extends ContentOptions, Engine.RandomnessOptions {}
 
 export interface Gen2Card extends SimulatedCard {
   readonly cardNumber: string
