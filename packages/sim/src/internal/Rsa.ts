@@ -82,13 +82,15 @@ export const modPow = (base: bigint, exponent: bigint, modulus: bigint): bigint 
   return result
 }
 
-const toBigInt = (bytes: Uint8Array): bigint => {
+/** Big-endian unsigned integer. */
+export const toBigInt = (bytes: Uint8Array): bigint => {
   let out = 0n
   for (const b of bytes) out = (out << 8n) | BigInt(b)
   return out
 }
 
-const toBytes = (value: bigint, length: number): Uint8Array => {
+/** Big-endian, exactly `length` bytes (throws if the value does not fit). */
+export const toBytes = (value: bigint, length: number): Uint8Array => {
   const out = new Uint8Array(length)
   let v = value
   for (let i = length - 1; i >= 0; i--) {

@@ -14,7 +14,9 @@ import {
   parsePrivateKey,
   type RsaPrivateKey,
   SHA256_DIGEST_INFO_PREFIX,
-  signEncoded
+  signEncoded,
+  toBigInt,
+  toBytes
 } from "../internal/Rsa.js"
 import { tlv } from "./Ber.js"
 
@@ -25,23 +27,7 @@ export interface RsaPublicKey {
   readonly e: bigint
 }
 
-export const toBigInt = (bytes: Uint8Array): bigint => {
-  let out = 0n
-  for (const b of bytes) out = (out << 8n) | BigInt(b)
-  return out
-}
-
-/** Big-endian, exactly `length` bytes (throws if the value does not fit). */
-export const toBytes = (value: bigint, length: number): Uint8Array => {
-  const out = new Uint8Array(length)
-  let v = value
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn)
-    v >>= 8n
-  }
-  if (v !== 0n) throw new RangeError("integer too large")
-  return out
-}
+export { toBigInt, toBytes }
 
 /** Big-endian without leading zero bytes (at least one byte). */
 export const toMinimalBytes = (value: bigint): Uint8Array => {
