@@ -10,7 +10,8 @@ import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarD
 import * as Tlv from "../tlv/Tlv.js"
 import type { Detection } from "./Detect.js"
 import { CardDataError } from "./Errors.js"
-import { aid, type FileSpec, type Gen1File, gen1, gen1Files } from "./Files.js"
+import { type aid, type FileSpec, type Gen1File, gen1, gen1Files } from "./Files.js"
+import { readEach } from "./ReadEach.js"
 import * as SecureMessaging from "./SecureMessaging.js"
 import type { SecureSession } from "./Session.js"
 import { type CardText, decodeAscii, decodeText } from "./Text.js"
@@ -52,20 +53,15 @@ export const readFiles = Effect.fn("residence.gen1.readFiles")(function* (
   detection: Detection,
   options: ReadOptions & { readonly onFile?: (file: Gen1File, done: number, total: number) => void } = {}
 ) {
-  const files = plannedFiles(detection.cardType, options)
-  const raw: Record<string, Uint8Array> = {}
-  let selected: string | undefined
-  let done = 0
-  for (const file of files) {
-    const df = gen1[file].df as keyof typeof aid
-    if (selected !== df) {
-      yield* Iso7816.selectAid(aid[df], `residence.gen1.select.${df}`)
-      selected = df
-    }
-    raw[file] = yield* readFile(session, file)
-    options.onFile?.(file, ++done, files.length)
-  }
-  return raw as RawFiles
+  const raw: RawFiles = yield* readEach(
+    "gen1",
+    plannedFiles(detection.cardType, options),
+    // Planned files are DF files only (the MF's two are read by detection).
+    (file) => gen1[file].df as keyof typeof aid,
+    (file) => readFile(session, file),
+    options.onFile
+  )
+  return raw
 })
 
 // ---------------------------------------------------------------------------------------------------------------

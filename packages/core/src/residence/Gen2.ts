@@ -22,7 +22,8 @@ import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarD
 import * as Tlv from "../tlv/Tlv.js"
 import type { Detection } from "./Detect.js"
 import { CardDataError } from "./Errors.js"
-import { aid, type Gen2File, gen2, gen2AllFiles, gen2Files, gen2Size } from "./Files.js"
+import { type Gen2File, gen2, gen2AllFiles, gen2Files, gen2Size } from "./Files.js"
+import { readEach } from "./ReadEach.js"
 import * as SecureMessaging from "./SecureMessaging.js"
 import type { SecureSession } from "./Session.js"
 import { type CardText, decodeAscii, decodeText, stripNulPadding } from "./Text.js"
@@ -54,20 +55,14 @@ export const readFiles = Effect.fn("residence.gen2.readFiles")(function* (
   detection: Detection,
   options: ReadOptions = {}
 ) {
-  const files = plannedFiles(detection.cardType, options)
-  const raw: Record<string, Uint8Array> = {}
-  let selected: string | undefined
-  let done = 0
-  for (const file of files) {
-    const df = gen2[file].df
-    if (selected !== df) {
-      yield* Iso7816.selectAid(aid[df], `residence.gen2.select.${df}`)
-      selected = df
-    }
-    raw[file] = yield* readFile(session, file, detection.cardType)
-    options.onFile?.(file, ++done, files.length)
-  }
-  return raw as RawFiles
+  const raw: RawFiles = yield* readEach(
+    "gen2",
+    plannedFiles(detection.cardType, options),
+    (file) => gen2[file].df,
+    (file) => readFile(session, file, detection.cardType),
+    options.onFile
+  )
+  return raw
 })
 
 // ---------------------------------------------------------------------------------------------------------------
