@@ -81,9 +81,18 @@ const VPCD_DRIVERS = [
 const PCSCD_PID_FILE = "/run/pcscd/pcscd.pid"
 const PCSCD_SOCKET = "/run/pcscd/pcscd.comm"
 
-const which = (command: string): string | undefined => {
-  const dirs = [...(process.env.PATH ?? "").split(delimiter), "/usr/sbin", "/sbin", "/usr/local/sbin"]
+/** The executable `command` on PATH or in the usual system folders (sbin included: pcscd lives there). @internal */
+export const which = (command: string): string | undefined => {
+  const dirs = [
+    ...(process.env.PATH ?? "").split(delimiter),
+    "/usr/sbin",
+    "/sbin",
+    "/usr/local/sbin",
+    "/usr/bin",
+    "/usr/local/bin"
+  ]
   for (const dir of dirs) {
+    if (dir === "") continue
     const candidate = join(dir, command)
     try {
       accessSync(candidate, constants.X_OK)

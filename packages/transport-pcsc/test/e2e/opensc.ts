@@ -5,23 +5,10 @@
 // The runner is asynchronous on purpose: the simulated card answers from this process's event loop, so a
 // synchronous child (execFileSync) would block the very card it is talking to.
 import { type ChildProcess, execFile } from "node:child_process"
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { delimiter, join } from "node:path"
-
-const which = (command: string): string | undefined => {
-  for (const dir of [...(process.env.PATH ?? "").split(delimiter), "/usr/bin", "/usr/local/bin"]) {
-    if (dir === "") continue
-    const candidate = join(dir, command)
-    try {
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // next
-    }
-  }
-  return undefined
-}
+import { join } from "node:path"
+import { which } from "../../src/testing/VirtualPcsc.js"
 
 export interface Tools {
   readonly pkcs15Tool: string
