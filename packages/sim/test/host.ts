@@ -41,43 +41,106 @@ export const baseKey = (cardNumber: string) => sha1(new TextEncoder().encode(car
 export const SPEC_RND_IFD = hex("11 22 33 44 55 66 77 88")
 export const SPEC_K_IFD = hex("40 41 42 43 44 45 46 47 48 49 4A 4B 4C 4D 4E 4F")
 
-/** GET CHALLENGE + MUTUAL AUTHENTICATE as the terminal does it; returns KSenc. Fails the test on any mismatch. */
-export const authenticate = (
-  card: SimulatedCard,
-  cardNumber: string,
-  rndIfd: Uint8Array = SPEC_RND_IFD,
-  kIfd: Uint8Array = SPEC_K_IFD
-): Uint8Array => {
-  const key = baseKey(cardNumber)
-  const challenge = send(card, "00 84 00 00 08")
-  expect(challenge.swHex).toBe("9000")
-  expect(challenge.data.length).toBe(8)
-  const eIfd = tdesCbcEncrypt(key, concat(rndIfd, challenge.data, kIfd))
-  const mIfd = retailMac(key, eIfd)
-  const answer = send(card, concat(hex("00 82 00 00 28"), eIfd, mIfd, hex("00")))
-  expect(answer.swHex).toBe("9000")
-  expect(answer.data.length).toBe(40)
-  const eIcc = answer.data.subarray(0, 32)
-  expect(toHex(retailMac(key, eIcc))).toBe(toHex(answer.data.subarray(32, 40)))
-  const plain = tdesCbcDecrypt(key, eIcc)
-  expect(toHex(plain.subarray(0, 8))).toBe(toHex(challenge.data))
-  expect(toHex(plain.subarray(8, 16))).toBe(toHex(rndIfd))
-  const kIcc = plain.subarray(16, 32)
-  const x = new Uint8Array(16)
-  for (let i = 0; i < 16; i++) x[i] = kIfd[i]! ^ kIcc[i]!
-  return sha1(concat(x, hex("00000001"))).slice(0, 16)
+/**
+ * The block cipher of a generation, as the terminal uses it: CBC with IV 0, the 8-byte MAC of the authentication
+ * cryptograms, and the block length (padding of VERIFY and SM data).
+ */
+export interface HostCipher {
+  readonly encrypt: (key: Uint8Array, data: Uint8Array) => Uint8Array
+  readonly decrypt: (key: Uint8Array, data: Uint8Array) => Uint8Array
+  readonly mac8: (key: Uint8Array, data: Uint8Array) => Uint8Array
+  readonly block: 8 | 16
 }
 
-/** VERIFY `08 20 00 86 13 86 11 01 ‖ e[KSenc](number ‖ 80 00 00 00)`. */
-export const verifyApdu = (sessionKey: Uint8Array, cardNumber: string): Uint8Array =>
-  concat(hex("08 20 00 86 13 86 11 01"), tdesCbcEncrypt(sessionKey, pad(new TextEncoder().encode(cardNumber), 8)))
+/** Generation 1: 2-key 3DES-CBC, ISO 9797-1 retail MAC (別添1). */
+export const TDES: HostCipher = { encrypt: tdesCbcEncrypt, decrypt: tdesCbcDecrypt, mac8: retailMac, block: 8 }
+
+/**
+ * GET CHALLENGE + MUTUAL AUTHENTICATE as the terminal does it; returns KSenc. Fails the test on any mismatch. The
+ * flow and the key derivation are the same for both generations; only the cipher differs.
+ */
+export const authenticateWith =
+  (cipher: HostCipher) =>
+  (
+    card: SimulatedCard,
+    cardNumber: string,
+    rndIfd: Uint8Array = SPEC_RND_IFD,
+    kIfd: Uint8Array = SPEC_K_IFD
+  ): Uint8Array => {
+    const key = baseKey(cardNumber)
+    const challenge = send(card, "00 84 00 00 08")
+    expect(challenge.swHex).toBe("9000")
+    expect(challenge.data.length).toBe(8)
+    const eIfd = cipher.encrypt(key, concat(rndIfd, challenge.data, kIfd))
+    const answer = send(card, concat(hex("00 82 00 00 28"), eIfd, cipher.mac8(key, eIfd), hex("00")))
+    expect(answer.swHex).toBe("9000")
+    expect(answer.data.length).toBe(40)
+    const eIcc = answer.data.subarray(0, 32)
+    expect(toHex(cipher.mac8(key, eIcc))).toBe(toHex(answer.data.subarray(32, 40)))
+    const plain = cipher.decrypt(key, eIcc)
+    expect(toHex(plain.subarray(0, 8))).toBe(toHex(challenge.data))
+    expect(toHex(plain.subarray(8, 16))).toBe(toHex(rndIfd))
+    const kIcc = plain.subarray(16, 32)
+    const x = new Uint8Array(16)
+    for (let i = 0; i < 16; i++) x[i] = kIfd[i]! ^ kIcc[i]!
+    return sha1(concat(x, hex("00000001"))).slice(0, 16)
+  }
+
+/** VERIFY `08 20 00 86 13 86 11 01 ‖ e[KSenc](number ‖ padding)` (the padding fills the cipher's block). */
+export const verifyApduWith =
+  (cipher: HostCipher) =>
+  (sessionKey: Uint8Array, cardNumber: string): Uint8Array =>
+    concat(
+      hex("08 20 00 86 13 86 11 01"),
+      cipher.encrypt(sessionKey, pad(new TextEncoder().encode(cardNumber), cipher.block))
+    )
 
 /** Authenticates and verifies; returns KSenc. */
-export const login = (card: SimulatedCard, cardNumber: string): Uint8Array => {
-  const ks = authenticate(card, cardNumber)
-  expect(swOf(card, verifyApdu(ks, cardNumber))).toBe("9000")
-  return ks
+export const loginWith = (cipher: HostCipher) => {
+  const auth = authenticateWith(cipher)
+  const verify = verifyApduWith(cipher)
+  return (card: SimulatedCard, cardNumber: string): Uint8Array => {
+    const ks = auth(card, cardNumber)
+    expect(swOf(card, verify(ks, cardNumber))).toBe("9000")
+    return ks
+  }
 }
+
+/**
+ * Parses `86 L 01 ‖ cryptogram` (the whole data field), decrypts and unpads; the padding must be 1 to a block of
+ * bytes and the cryptogram whole blocks.
+ */
+export const openSmWith =
+  (cipher: HostCipher) =>
+  (sessionKey: Uint8Array, data: Uint8Array): Uint8Array => {
+    expect(data[0]).toBe(0x86)
+    let offset = 1
+    let length = data[offset]!
+    if (length === 0x81) {
+      length = data[offset + 1]!
+      offset += 2
+    } else if (length === 0x82) {
+      length = (data[offset + 1]! << 8) | data[offset + 2]!
+      offset += 3
+    } else {
+      offset += 1
+    }
+    expect(offset + length).toBe(data.length)
+    expect(data[offset]).toBe(0x01)
+    expect((length - 1) % cipher.block).toBe(0)
+    const plain = cipher.decrypt(sessionKey, data.subarray(offset + 1))
+    const unpadded = unpad(plain, cipher.block)
+    expect(unpadded).toBeDefined()
+    const padding = plain.length - unpadded!.length
+    expect(padding).toBeGreaterThanOrEqual(1)
+    expect(padding).toBeLessThanOrEqual(cipher.block)
+    return unpadded!
+  }
+
+export const authenticate = authenticateWith(TDES)
+export const verifyApdu = verifyApduWith(TDES)
+export const login = loginWith(TDES)
+export const openSm = openSmWith(TDES)
 
 /** SM READ BINARY, extended form `08 B0 P1 P2 00 00 04 96 02 XX XX 00 00`. */
 export const smReadExtended = (p1: number, p2: number, length = 0): Uint8Array =>
@@ -86,25 +149,3 @@ export const smReadExtended = (p1: number, p2: number, length = 0): Uint8Array =
 /** SM READ BINARY, short form `08 B0 P1 P2 04 96 02 XX XX Le`. */
 export const smReadShort = (p1: number, p2: number, length = 0, le = 0): Uint8Array =>
   Uint8Array.of(0x08, 0xb0, p1, p2, 0x04, 0x96, 0x02, length >> 8, length & 0xff, le)
-
-/** Parses `86 L 01 ‖ cryptogram` (the whole data field), decrypts and unpads. */
-export const openSm = (sessionKey: Uint8Array, data: Uint8Array): Uint8Array => {
-  expect(data[0]).toBe(0x86)
-  let offset = 1
-  let length = data[offset]!
-  if (length === 0x81) {
-    length = data[offset + 1]!
-    offset += 2
-  } else if (length === 0x82) {
-    length = (data[offset + 1]! << 8) | data[offset + 2]!
-    offset += 3
-  } else {
-    offset += 1
-  }
-  expect(offset + length).toBe(data.length)
-  expect(data[offset]).toBe(0x01)
-  const plain = tdesCbcDecrypt(sessionKey, data.subarray(offset + 1))
-  const unpadded = unpad(plain, 8)
-  expect(unpadded).toBeDefined()
-  return unpadded!
-}

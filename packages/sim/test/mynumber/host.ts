@@ -5,25 +5,11 @@ import { concat, fromHex, toHex } from "@jpcard/core/Bytes"
 import { sha256 } from "@jpcard/core/crypto"
 import { expect } from "vitest"
 import type { SimulatedCard } from "../../src/SimulatedCard.js"
+// Sending and splitting responses is the same for every card (ISO/IEC 7816-4 §5.1).
+import { type Response, send, split, swOf } from "../host.js"
 
 export const hex = fromHex
-export { concat, sha256, toHex }
-
-export interface Response {
-  readonly data: Uint8Array
-  readonly sw: number
-  readonly swHex: string
-}
-
-export const split = (response: Uint8Array): Response => {
-  const sw = (response[response.length - 2]! << 8) | response[response.length - 1]!
-  return { data: response.subarray(0, response.length - 2), sw, swHex: sw.toString(16).toUpperCase().padStart(4, "0") }
-}
-
-export const send = (card: SimulatedCard, command: string | Uint8Array): Response =>
-  split(card.transmit(typeof command === "string" ? fromHex(command) : command))
-
-export const swOf = (card: SimulatedCard, command: string | Uint8Array): string => send(card, command).swHex
+export { concat, type Response, send, sha256, split, swOf, toHex }
 
 /** Sends and expects 90 00; returns the data. */
 export const ok = (card: SimulatedCard, command: string | Uint8Array): Uint8Array => {
