@@ -39,8 +39,9 @@ const gen2Cert = (options: Partial<D.CertSpec> = {}) =>
 
 const trust = Trust.customResidenceTrust([ca2Cert], { label: "sim CA2" })
 const signed = () => signGen2(gen2Entries, gen2Face, gen2Name)
-const verifyWith = (certificate: Uint8Array) =>
-  Effect.flatMap(trust, (t) =>
+/** Gen 2 data signed by the card key, with `certificate`, against the sim CA2 or the given anchors. */
+const verifyWith = (certificate: Uint8Array, anchors?: ReadonlyArray<Uint8Array>) =>
+  Effect.flatMap(anchors === undefined ? trust : Trust.customResidenceTrust(anchors), (t) =>
     Residence.verifyGen2(
       {
         printedEntries: gen2Entries,
@@ -204,18 +205,7 @@ describe("real-card quirks, tolerated only when the signature verifies", () => {
 describe("chain constraints (every trust failure)", () => {
   it.effect("unknown issuer: no anchor names it", () =>
     Effect.gen(function* () {
-      const other = yield* Trust.customResidenceTrust([Fixtures.residenceGen1TestCaCertDer])
-      const report = yield* Residence.verifyGen2(
-        {
-          printedEntries: gen2Entries,
-          faceImageValue: gen2Face,
-          nameImageValue: gen2Name,
-          signature: signed(),
-          certificate: gen2Cert()
-        },
-        other,
-        { at }
-      )
+      const report = yield* verifyWith(gen2Cert(), [Fixtures.residenceGen1TestCaCertDer])
       expect(report.verdict).toBe("unknown-issuer")
       // The data signature itself is fine: only the chain fails.
       expect(report.checks[0]!.verdict).toBe("verified")
@@ -234,18 +224,7 @@ describe("chain constraints (every trust failure)", () => {
         signer: impostorKey.privateKey,
         extensions: [D.basicConstraints(true), D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])]
       })
-      const t = yield* Trust.customResidenceTrust([impostorCa])
-      const report = yield* Residence.verifyGen2(
-        {
-          printedEntries: gen2Entries,
-          faceImageValue: gen2Face,
-          nameImageValue: gen2Name,
-          signature: signed(),
-          certificate: gen2Cert()
-        },
-        t,
-        { at }
-      )
+      const report = yield* verifyWith(gen2Cert(), [impostorCa])
       expect(report.verdict).toBe("untrusted-chain")
       expect(report.checks.find((c) => c.object === "residence.gen2.certificate")?.detail).toContain("does not verify")
     })
@@ -268,18 +247,7 @@ describe("chain constraints (every trust failure)", () => {
           extensions
         })
         const leaf = gen2Cert({ issuer: anchorName, signer: key.privateKey })
-        const t = yield* Trust.customResidenceTrust([anchor])
-        const report = yield* Residence.verifyGen2(
-          {
-            printedEntries: gen2Entries,
-            faceImageValue: gen2Face,
-            nameImageValue: gen2Name,
-            signature: signed(),
-            certificate: leaf
-          },
-          t,
-          { at }
-        )
+        const report = yield* verifyWith(leaf, [anchor])
         expect(report.verdict).toBe("untrusted-chain")
         expect(report.checks.find((c) => c.object === "residence.gen2.certificate")?.detail).toContain("cannot issue")
       }
@@ -298,18 +266,7 @@ describe("chain constraints (every trust failure)", () => {
         signer: key.privateKey
       })
       const leaf = gen2Cert({ issuer: anchorName, signer: key.privateKey })
-      const t = yield* Trust.customResidenceTrust([anchor])
-      const report = yield* Residence.verifyGen2(
-        {
-          printedEntries: gen2Entries,
-          faceImageValue: gen2Face,
-          nameImageValue: gen2Name,
-          signature: signed(),
-          certificate: leaf
-        },
-        t,
-        { at }
-      )
+      const report = yield* verifyWith(leaf, [anchor])
       expect(report.verdict, report.summary).toBe("verified")
     })
   )
@@ -387,18 +344,7 @@ describe("chain constraints (every trust failure)", () => {
         D.algorithmIdentifier("rsa-pss", true),
         D.bitString(D.signWith("rsa-sha256", caKey.privateKey, tbs))
       )
-      const t = yield* Trust.customResidenceTrust([ca])
-      const report = yield* Residence.verifyGen2(
-        {
-          printedEntries: gen2Entries,
-          faceImageValue: gen2Face,
-          nameImageValue: gen2Name,
-          signature: signed(),
-          certificate: leaf
-        },
-        t,
-        { at }
-      )
+      const report = yield* verifyWith(leaf, [ca])
       expect(report.verdict).not.toBe("verified")
       expect(report.authentic).toBe(false)
     })
