@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { toHex } from "./internal/bytes.js"
-import { type Backend, digestSync, type Signed, signedLength } from "./internal/crypto.js"
+import { type Backend, digestSync, type Signed } from "./internal/crypto.js"
 
 /**
  * The outcome for one object, or for a whole report (the worst of its checks):
@@ -209,8 +209,8 @@ export interface CoveredOptions {
 /** @internal */
 export const covered = (description: string, bytes: Signed, options: CoveredOptions): Covered =>
   options.coveredDigests === true
-    ? { description, length: signedLength(bytes), sha256: toHex(digestSync("SHA-256", bytes, options.backend)) }
-    : { description, length: signedLength(bytes) }
+    ? { description, length: bytes.length, sha256: toHex(digestSync("SHA-256", bytes, options.backend)) }
+    : { description, length: bytes.length }
 
 /** The same, from a SHA-256 of the covered bytes already computed (callers compute one only when asked). @internal */
 export const coveredDigest = (description: string, length: number, sha256: Uint8Array): Covered => ({

@@ -26,6 +26,7 @@ import {
   ecdsaVerify,
   isSha256DigestInfo,
   isType1Encoding,
+  Parts,
   pkcs1Type1Payload,
   type RsaPublicKey,
   rsaPublic,
@@ -279,7 +280,7 @@ export const verifyGen1 = (
             }
           } else {
             // D0 ‖ D1 as two parts: joined only where an API needs one buffer (see crypto.ts `transient`).
-            const data = [input.frontImageValue, input.faceImageValue]
+            const data = new Parts([input.frontImageValue, input.faceImageValue])
             const description = "D0 value (7000 bytes) ‖ D1 value (3000 bytes)"
             let covered: Report.Covered
             let result: { readonly form: CheckCodeForm } | { readonly detail: string }
@@ -390,11 +391,11 @@ export const verifyGen2 = (
             }
           } else {
             const candidates = signatureCandidates(input.signature, curveFieldLength[key.curve])
-            const data = [
+            const data = new Parts([
               padTo(input.printedEntries, GEN2_ENTRIES),
               padTo(input.faceImageValue, GEN2_FACE),
               padTo(input.nameImageValue, GEN2_NAME)
-            ]
+            ])
             const covered = Report.covered(
               "printed entries (53 bytes) ‖ D1 face image value (3000 bytes) ‖ D0 name image value (2500 bytes)",
               data,

@@ -98,34 +98,29 @@ const nobleHash = { "SHA-1": sha1, "SHA-256": sha256, "SHA-384": sha384, "SHA-51
 export const hashLength: Record<HashName, number> = { "SHA-1": 20, "SHA-256": 32, "SHA-384": 48, "SHA-512": 64 }
 
 /**
- * Signed data: one array, or parts signed as their concatenation (D0 ‖ D1 of a residence card) that are joined only
- * where an API needs one buffer.
+ * Data signed as the concatenation of several parts (D0 ‖ D1 of a residence card), joined only where an API needs one
+ * buffer, and then once: a verifier that hands the same parts to a provider twice (gen 1: DigestInfo, then the
+ * bare-hash path; gen 2: raw, then DER) reuses the join.
  */
-export type Signed = Uint8Array | ReadonlyArray<Uint8Array>
-
-/** The length of signed data. */
-export const signedLength = (data: Signed): number => {
-  if (data instanceof Uint8Array) return data.length
-  let n = 0
-  for (const p of data) n += p.length
-  return n
-}
-
-/**
- * Signed data as one array (a single part as it is). The join of a parts list is kept with the list, so a verifier
- * that hands the same list to a provider more than once (gen 1: DigestInfo, then the bare-hash path; gen 2: raw, then
- * DER) joins it once.
- */
-const joins = new WeakMap<ReadonlyArray<Uint8Array>, Uint8Array>()
-export const joined = (data: Signed): Uint8Array => {
-  if (data instanceof Uint8Array) return data
-  let out = joins.get(data)
-  if (out === undefined) {
-    out = concat(...data)
-    joins.set(data, out)
+export class Parts {
+  private joinedBytes: Uint8Array<ArrayBuffer> | undefined
+  constructor(readonly parts: ReadonlyArray<Uint8Array>) {}
+  get length(): number {
+    let n = 0
+    for (const p of this.parts) n += p.length
+    return n
   }
-  return out
+  join(): Uint8Array<ArrayBuffer> {
+    this.joinedBytes ??= concat(...this.parts)
+    return this.joinedBytes
+  }
 }
+
+/** Signed data: one array, or `Parts`. */
+export type Signed = Uint8Array | Parts
+
+/** Signed data as one array (a single array as it is). */
+export const joined = (data: Signed): Uint8Array => (data instanceof Uint8Array ? data : data.join())
 
 /** Synchronous digest (noble, or the provider's): for digests that are compared or reported, not verified. */
 export const digestSync = (hash: HashName, data: Signed, backend?: Backend): Uint8Array => {
@@ -133,7 +128,7 @@ export const digestSync = (hash: HashName, data: Signed, backend?: Backend): Uin
   if (data instanceof Uint8Array) return nobleHash[hash](data)
   // Incrementally over the parts: no joined copy.
   const h = nobleHash[hash].create()
-  for (const p of data) h.update(p)
+  for (const p of data.parts) h.update(p)
   return h.digest()
 }
 
@@ -156,12 +151,12 @@ export const scratchHoldsData = (): boolean => new Uint8Array(scratch).some((b) 
  */
 const transient = (data: Signed): Uint8Array<ArrayBuffer> => {
   if (data instanceof Uint8Array) return bufferSource(data)
-  const length = signedLength(data)
-  if (length > SCRATCH_LIMIT) return bufferSource(joined(data))
+  const length = data.length
+  if (length > SCRATCH_LIMIT) return data.join()
   if (scratch.byteLength < length) scratch = new ArrayBuffer(Math.max(length, 2 * scratch.byteLength))
   const out = new Uint8Array(scratch, 0, length)
   let offset = 0
-  for (const p of data) {
+  for (const p of data.parts) {
     out.set(p, offset)
     offset += p.length
   }
