@@ -9,29 +9,58 @@
 
 const view = (part: Uint8Array): DataView => new DataView(part.buffer, part.byteOffset, part.byteLength)
 
-/** FNV-1a style over 32-bit little-endian words (then the tail bytes): a quarter of the steps of a byte-wise pass. */
+/** The whole 32-bit words of `part` as an `Int32Array` when it is 4-byte aligned (V8 reads those fastest). */
+const words32 = (part: Uint8Array): Int32Array | undefined =>
+  (part.byteOffset & 3) === 0 ? new Int32Array(part.buffer, part.byteOffset, part.length >> 2) : undefined
+
+const FNV_PRIME = 0x01000193
+
+/**
+ * FNV-1a style over 32-bit words in two interleaved lanes (then the tail bytes): a quarter of the steps of a byte-wise
+ * pass, and two independent multiply chains. Not collision resistant, and it need not be: every hit is confirmed byte
+ * for byte.
+ */
 const fnv = (tag: string, parts: ReadonlyArray<Uint8Array>): number => {
   let h = 0x811c9dc5
-  for (let i = 0; i < tag.length; i++) h = Math.imul(h ^ tag.charCodeAt(i), 0x01000193)
+  let g = 0x050c5d1f
+  for (let i = 0; i < tag.length; i++) h = Math.imul(h ^ tag.charCodeAt(i), FNV_PRIME)
   for (const part of parts) {
-    h = Math.imul(h ^ part.length, 0x01000193)
-    const words = part.length & ~3
-    const v = view(part)
+    h = Math.imul(h ^ part.length, FNV_PRIME)
+    const n = part.length >> 2
+    const a = words32(part)
     let i = 0
-    for (; i < words; i += 4) h = Math.imul(h ^ v.getUint32(i, true), 0x01000193)
-    for (; i < part.length; i++) h = Math.imul(h ^ part[i]!, 0x01000193)
+    if (a !== undefined)
+      for (; i + 1 < n; i += 2) {
+        h = Math.imul(h ^ a[i]!, FNV_PRIME)
+        g = Math.imul(g ^ a[i + 1]!, FNV_PRIME)
+      }
+    else {
+      const v = view(part)
+      for (; i + 1 < n; i += 2) {
+        h = Math.imul(h ^ v.getInt32(4 * i, true), FNV_PRIME)
+        g = Math.imul(g ^ v.getInt32(4 * i + 4, true), FNV_PRIME)
+      }
+    }
+    for (let j = 4 * i; j < part.length; j++) h = Math.imul(h ^ part[j]!, FNV_PRIME)
   }
-  return h >>> 0
+  return (h ^ Math.imul(g, 0x27d4eb2d)) >>> 0
 }
 
-const sameBytes = (x: Uint8Array, y: Uint8Array): boolean => {
+/** Byte-for-byte equality (exported for tests). */
+export const sameBytes = (x: Uint8Array, y: Uint8Array): boolean => {
   if (x.length !== y.length) return false
-  const words = x.length & ~3
-  const vx = view(x)
-  const vy = view(y)
+  const n = x.length >> 2
+  const a = words32(x)
+  const b = words32(y)
   let i = 0
-  for (; i < words; i += 4) if (vx.getUint32(i, true) !== vy.getUint32(i, true)) return false
-  for (; i < x.length; i++) if (x[i] !== y[i]) return false
+  if (a !== undefined && b !== undefined) {
+    for (; i < n; i++) if (a[i] !== b[i]) return false
+  } else {
+    const vx = view(x)
+    const vy = view(y)
+    for (; i < n; i++) if (vx.getInt32(4 * i, true) !== vy.getInt32(4 * i, true)) return false
+  }
+  for (let j = 4 * n; j < x.length; j++) if (x[j] !== y[j]) return false
   return true
 }
 
@@ -71,11 +100,14 @@ export class ByteCache<V> {
     this.count++
   }
 
-  delete(tag: string, parts: ReadonlyArray<Uint8Array>): void {
+  /** Removes the entry for these bytes; with `only`, only when its value is that one. */
+  delete(tag: string, parts: ReadonlyArray<Uint8Array>, only?: V): void {
     const h = fnv(tag, parts)
     const bucket = this.buckets.get(h)
     if (bucket === undefined) return
-    const i = bucket.findIndex((e) => e.tag === tag && sameParts(e.parts, parts))
+    const i = bucket.findIndex(
+      (e) => e.tag === tag && sameParts(e.parts, parts) && (only === undefined || e.value === only)
+    )
     if (i >= 0) {
       bucket.splice(i, 1)
       this.count--
