@@ -236,29 +236,89 @@ describe("WebCrypto calls that overlap", () => {
   )
 })
 
-describe("a provider gets the covered bytes joined once per verification", () => {
-  it.effect("gen 1 bare hash (DigestInfo tried, then the digest) sees one array, of exactly D0 ‖ D1", () =>
+describe("a provider is lent the covered bytes joined, for the call", () => {
+  // Multi-part data is joined into the scratch buffer and lent to the provider: read during the call (or until an
+  // asynchronous answer settles), cleared afterwards. Each call must see exactly its own bytes, whatever else runs.
+  const joinedOf = (input: ReturnType<typeof gen1Input>) => Buffer.concat([input.frontImageValue, input.faceImageValue])
+
+  it.effect("gen 1 bare hash (DigestInfo tried, then the digest): each call sees exactly D0 ‖ D1, cleared after", () =>
     Effect.gen(function* () {
       const trust = yield* residenceTrust
-      const seen: Array<Uint8Array> = []
+      const seen: Array<{ readonly view: Uint8Array; readonly atCall: Buffer }> = []
+      const note = (data: Uint8Array) => {
+        if (data.length === 10000) seen.push({ view: data, atCall: Buffer.from(data) })
+      }
       const recording: CryptoProvider = {
         ...nodeCryptoProvider,
         rsaVerifyPkcs1: (key, hash, data, signature) => {
-          if (data.length === 10000) seen.push(data)
+          note(data)
           return nodeCryptoProvider.rsaVerifyPkcs1(key, hash, data, signature)
         },
         digest: (hash, data) => {
-          if (data.length === 10000) seen.push(data)
+          note(data)
           return nodeCryptoProvider.digest!(hash, data)
         }
       }
       Caches.clear() // the DigestInfo form is tried first, as for a key not seen before
       const input = gen1Input("bareHash")
+      const original = joinedOf(input)
       const report = yield* Residence.verifyGen1(input, trust, { at, backend: recording })
       expect(report.checks[0]!.form).toBe("bareHash")
       expect(seen.length).toBe(2)
-      expect(seen[1]).toBe(seen[0])
-      expect(Buffer.from(seen[0]!).equals(Buffer.concat([input.frontImageValue, input.faceImageValue]))).toBe(true)
+      for (const { view, atCall } of seen) {
+        expect(atCall.equals(original)).toBe(true)
+        expect(
+          view.every((b) => b === 0),
+          "lent bytes cleared after the call"
+        ).toBe(true)
+      }
+      expect(joinedOf(input).equals(original), "the caller's bytes untouched").toBe(true)
+      expect(scratchHoldsData()).toBe(false)
+    })
+  )
+
+  it.effect("an asynchronous provider keeps its bytes intact until it answers, while other verifications run", () =>
+    Effect.gen(function* () {
+      const trust = yield* residenceTrust
+      const intact: Array<boolean> = []
+      const lent: Array<Uint8Array> = []
+      // Answers later: reads the data only after other verifications (each lent the scratch buffer) have started.
+      const slow: CryptoProvider = {
+        ...nodeCryptoProvider,
+        rsaVerifyPkcs1: async (key, hash, data, signature) => {
+          const atCall = Buffer.from(data)
+          // D0 ‖ D1, lent; the certificate's to-be-signed bytes are one array, passed as they are and never cleared.
+          const covered = data.length === 10000
+          if (covered) lent.push(data)
+          for (let i = 0; i < 3; i++) await new Promise((r) => setTimeout(r, 1))
+          intact.push(atCall.equals(data))
+          if (!covered) expect(data.every((b) => b === 0)).toBe(false)
+          return nodeCryptoProvider.rsaVerifyPkcs1(key, hash, data, signature)
+        }
+      }
+      const valid = gen1Input()
+      const flipped = valid.faceImageValue.slice()
+      flipped[1234] = flipped[1234]! ^ 0x10
+      const changed = { ...valid, faceImageValue: flipped }
+      const cases = Array.from({ length: 12 }, (_, i) => (i % 3 === 1 ? changed : valid))
+      Caches.clear() // the DigestInfo form first (an earlier bare-hash card may have made it the bare hash)
+      const reports = yield* Effect.all(
+        cases.map((input, i) =>
+          // Every other one synchronous (node:crypto as it is), reusing the scratch buffer while the slow ones wait.
+          Residence.verifyGen1(input, trust, { at, backend: i % 2 === 0 ? slow : nodeCryptoProvider })
+        ),
+        { concurrency: "unbounded" }
+      )
+      reports.forEach((r, i) => {
+        expect(r.verdict, `#${i}`).toBe(cases[i] === changed ? "signature-invalid" : "verified")
+      })
+      expect(lent.length).toBe(6)
+      expect(intact.every(Boolean), "a lent buffer was written while its provider still held it").toBe(true)
+      expect(
+        lent.every((view) => view.every((b) => b === 0)),
+        "lent bytes cleared once answered"
+      ).toBe(true)
+      expect(scratchHoldsData()).toBe(false)
     })
   )
 })

@@ -40,6 +40,9 @@ export type PublicKey = RsaPublicKey | EcPublicKey
  * Signature primitives supplied by the application, e.g. node:crypto in a Node program (this package imports no Node
  * built-in). Keys are passed as the package's own (stable, cached) key objects, so a provider can cache what it
  * derives from them in a WeakMap. Its answers are trusted: return `false` for anything that does not verify.
+ *
+ * `data` may be a view of a buffer the package reuses (as WebCrypto's `verify()` copies its input, so must a provider
+ * that keeps it): read it during the call, or before an asynchronous answer settles; it is cleared afterwards.
  */
 export interface CryptoProvider {
   readonly name: string
@@ -99,8 +102,8 @@ export const hashLength: Record<HashName, number> = { "SHA-1": 20, "SHA-256": 32
 
 /**
  * Data signed as the concatenation of several parts (D0 ‖ D1 of a residence card), joined only where an API needs one
- * buffer, and then once: a verifier that hands the same parts to a provider twice (gen 1: DigestInfo, then the
- * bare-hash path; gen 2: raw, then DER) reuses the join.
+ * buffer: into the scratch buffer for a call that reads it at once (`transient`, `lend`), else into a fresh array made
+ * once per verification, which the fallbacks (gen 1: DigestInfo, then the bare hash; gen 2: raw, then DER) reuse.
  */
 export class Parts {
   private joinedBytes: Uint8Array<ArrayBuffer> | undefined
@@ -124,7 +127,10 @@ export const joined = (data: Signed): Uint8Array => (data instanceof Uint8Array 
 
 /** Synchronous digest (noble, or the provider's): for digests that are compared or reported, not verified. */
 export const digestSync = (hash: HashName, data: Signed, backend?: Backend): Uint8Array => {
-  if (typeof backend === "object" && backend.digest !== undefined) return backend.digest(hash, joined(data))
+  if (typeof backend === "object" && backend.digest !== undefined) {
+    const digest = backend.digest
+    return lend(data, (bytes) => digest(hash, bytes))
+  }
   if (data instanceof Uint8Array) return nobleHash[hash](data)
   // Incrementally over the parts: no joined copy.
   const h = nobleHash[hash].create()
@@ -133,11 +139,13 @@ export const digestSync = (hash: HashName, data: Signed, backend?: Backend): Uin
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Transient joins for WebCrypto
+// Transient joins: for a WebCrypto call, or lent to a provider
 
 /** Above this, parts are joined into a fresh array (the scratch buffer stays small). */
 const SCRATCH_LIMIT = 64 * 1024
 let scratch = new ArrayBuffer(16 * 1024)
+/** Whether a synchronous provider call is reading the scratch buffer right now. */
+let lentOut = false
 
 /** Whether the scratch buffer holds anything but zeros (tests: no card data stays behind). @internal */
 export const scratchHoldsData = (): boolean => new Uint8Array(scratch).some((b) => b !== 0)
@@ -152,7 +160,8 @@ export const scratchHoldsData = (): boolean => new Uint8Array(scratch).some((b) 
 const transient = (data: Signed): Uint8Array<ArrayBuffer> => {
   if (data instanceof Uint8Array) return bufferSource(data)
   const length = data.length
-  if (length > SCRATCH_LIMIT) return data.join()
+  // A provider holding the scratch buffer (`lend`) that verifies again from within its call gets a fresh join.
+  if (length > SCRATCH_LIMIT || lentOut) return data.join()
   if (scratch.byteLength < length) scratch = new ArrayBuffer(Math.max(length, 2 * scratch.byteLength))
   const out = new Uint8Array(scratch, 0, length)
   let offset = 0
@@ -161,6 +170,39 @@ const transient = (data: Signed): Uint8Array<ArrayBuffer> => {
     offset += p.length
   }
   return out
+}
+
+const isPromiseLike = (x: unknown): x is PromiseLike<unknown> =>
+  typeof x === "object" && x !== null && typeof (x as { then?: unknown }).then === "function"
+
+/**
+ * Calls a provider with the signed data as one array. Parts are joined into the scratch buffer, lent for the call (the
+ * `CryptoProvider` contract: data is read before the answer settles): cleared right after a synchronous answer
+ * (node:crypto), or when an asynchronous one settles, the module taking a fresh scratch buffer meanwhile so that no
+ * other verification writes over bytes the provider may still be reading. Saves a 10 kB allocation per residence card.
+ */
+const lend = <A>(data: Signed, call: (bytes: Uint8Array) => A): A => {
+  if (data instanceof Uint8Array) return call(data)
+  const bytes = transient(data)
+  if (bytes.buffer !== scratch) return call(bytes)
+  let answer: A
+  lentOut = true
+  try {
+    answer = call(bytes)
+  } catch (e) {
+    bytes.fill(0)
+    throw e
+  } finally {
+    lentOut = false
+  }
+  if (isPromiseLike(answer)) {
+    scratch = new ArrayBuffer(scratch.byteLength)
+    const clear = () => {
+      bytes.fill(0)
+    }
+    answer.then(clear, clear)
+  } else bytes.fill(0)
+  return answer
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -172,47 +214,48 @@ interface CachedKey {
   key?: CryptoKey
 }
 
-const webKeysByObject = new WeakMap<PublicKey, Map<string, CachedKey>>()
+let webKeysByObject = new WeakMap<PublicKey, Map<string, CachedKey>>()
 const webKeysByBytes = new ByteCache<CachedKey>(512)
 const rsaBigints = new WeakMap<RsaPublicKey, { readonly n: bigint; readonly e: bigint }>()
-let generation = 0
 
 /** Drops every cached key (tests and benchmarks measure the cold path with it). */
 export const clearKeyCache = (): void => {
   webKeysByBytes.clear()
-  generation++
+  webKeysByObject = new WeakMap()
 }
 
+/** `tag` names the algorithm the key is imported for: a constant string (a per-call template would cost a join). */
 const cachedWebKey = (
   key: PublicKey,
   tag: string,
   parts: ReadonlyArray<Uint8Array>,
   importKey: () => Promise<CryptoKey>
 ): CachedKey => {
-  const id = `${generation}:${tag}`
-  let perObject = webKeysByObject.get(key)
-  const hit = perObject?.get(id) ?? webKeysByBytes.get(id, parts)
+  const byObject = webKeysByObject
+  let perObject = byObject.get(key)
+  const hit = perObject?.get(tag) ?? webKeysByBytes.get(tag, parts)
   if (perObject === undefined) {
     perObject = new Map()
-    webKeysByObject.set(key, perObject)
+    byObject.set(key, perObject)
   }
   if (hit !== undefined) {
-    perObject.set(id, hit)
+    perObject.set(tag, hit)
     return hit
   }
   const entry: CachedKey = { promise: importKey() }
+  const cachedIn = perObject
   entry.promise.then(
     (k) => {
       entry.key = k
     },
-    // A rejected import must not stay cached.
+    // A rejected import must not stay cached (and, after a clear, must not drop the entry that replaced it).
     () => {
-      webKeysByBytes.delete(id, parts)
-      webKeysByObject.get(key)?.delete(id)
+      webKeysByBytes.delete(tag, parts, entry)
+      if (cachedIn.get(tag) === entry) cachedIn.delete(tag)
     }
   )
-  webKeysByBytes.set(id, parts, entry)
-  perObject.set(id, entry)
+  webKeysByBytes.set(tag, parts, entry)
+  perObject.set(tag, entry)
   return entry
 }
 
@@ -260,9 +303,16 @@ const fromProvider = (answer: () => boolean | Promise<boolean>): Promise<boolean
 // ---------------------------------------------------------------------------------------------------------------
 // RSA
 
+const rsaTag: Record<HashName, string> = {
+  "SHA-1": "rsa:SHA-1",
+  "SHA-256": "rsa:SHA-256",
+  "SHA-384": "rsa:SHA-384",
+  "SHA-512": "rsa:SHA-512"
+}
+
 const rsaWebKey = (key: RsaPublicKey, hash: HashName): CachedKey =>
   // JWK rather than SPKI: the key is rebuilt from its two integers, whatever the certificate's encoding quirks.
-  cachedWebKey(key, `rsa:${hash}`, [key.n, key.e], () =>
+  cachedWebKey(key, rsaTag[hash], [key.n, key.e], () =>
     subtle!.importKey(
       "jwk",
       { kty: "RSA", n: toBase64Url(key.n), e: toBase64Url(key.e), ext: true },
@@ -397,7 +447,8 @@ export const rsaVerifyPkcs1 = (
 ): Promise<boolean> => {
   if (signature.length !== key.n.length) return Promise.resolve(false)
   const b = resolve(backend)
-  if (typeof b === "object") return fromProvider(() => b.rsaVerifyPkcs1(key, hash, joined(data), signature))
+  if (typeof b === "object")
+    return fromProvider(() => lend(data, (bytes) => b.rsaVerifyPkcs1(key, hash, bytes, signature)))
   if (b === "webcrypto")
     return withKey(rsaWebKey(key, hash), data, (k, bytes) =>
       subtle!.verify("RSASSA-PKCS1-v1_5", k, bufferSource(signature), bytes)
@@ -414,8 +465,10 @@ export const rsaVerifyPkcs1 = (
 const nobleCurve = { "P-256": p256, "P-384": p384, "P-521": p521 } as const
 export const curveFieldLength: Record<CurveName, number> = { "P-256": 32, "P-384": 48, "P-521": 66 }
 
+const ecTag: Record<CurveName, string> = { "P-256": "ec:P-256", "P-384": "ec:P-384", "P-521": "ec:P-521" }
+
 const ecWebKey = (key: EcPublicKey): CachedKey =>
-  cachedWebKey(key, `ec:${key.curve}`, [key.point], () =>
+  cachedWebKey(key, ecTag[key.curve], [key.point], () =>
     subtle!.importKey("raw", bufferSource(key.point), { name: "ECDSA", namedCurve: key.curve }, false, ["verify"])
   )
 
@@ -441,7 +494,8 @@ export const ecdsaVerify = (
 ): Promise<boolean> => {
   if (rawSignature.length !== 2 * curveFieldLength[key.curve]) return Promise.resolve(false)
   const b = resolve(backend)
-  if (typeof b === "object") return fromProvider(() => b.ecdsaVerify(key, hash, joined(data), rawSignature))
+  if (typeof b === "object")
+    return fromProvider(() => lend(data, (bytes) => b.ecdsaVerify(key, hash, bytes, rawSignature)))
   if (b === "webcrypto")
     return withKey(ecWebKey(key), data, (k, bytes) =>
       subtle!.verify({ name: "ECDSA", hash }, k, bufferSource(rawSignature), bytes)
