@@ -1,9 +1,10 @@
 // My Number card 券面 APs: CVCs against J-LIS-style keys, record signatures (including the kenkaku triple digest),
 // card presence. The simulator's test CVC CA stands in for J-LIS through an explicit custom key.
+import { createPublicKey } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { MyNumber, Trust } from "../src/index.js"
+import { MyNumber, Report, Trust } from "../src/index.js"
 import { at, concat, Fixtures, hex, toHex } from "./helpers.js"
 import * as M from "./mynumber-material.js"
 
@@ -137,6 +138,27 @@ describe("kenhojo (券面事項入力補助AP)", () => {
       expect(report.cardKey?.from).toBe("kenhojo.EF0007")
       expect(report.checks.find((c) => c.object === "kenhojo.EF0001")?.covered?.length).toBe(17)
     })
+  )
+
+  it.effect(
+    "the card key is the card's own, as hex in the report and its JSON, whatever the caller's buffer does next",
+    () =>
+      Effect.gen(function* () {
+        const jwk = createPublicKey(M.kenhojoCardKey).export({ format: "jwk" })
+        const expected = {
+          modulus: Buffer.from(jwk.n!, "base64url").toString("hex"),
+          exponent: Buffer.from(jwk.e!, "base64url").toString("hex"),
+          from: "kenhojo.EF0007"
+        }
+        const ef0007 = M.ef0007.slice()
+        const report = yield* MyNumber.verifyKenhojo({ ...M.kenhojoFiles, ef0007 }, trust, { at })
+        expect(report.verdict, report.summary).toBe("verified")
+        // A caller reusing its buffer after the verification changes nothing in the report.
+        ef0007.fill(0)
+        expect(report.cardKey).toEqual(expected)
+        expect({ ...report.cardKey }).toEqual(expected)
+        expect(JSON.parse(Report.toJson(report)).cardKey).toEqual(expected)
+      })
   )
 
   it.effect("the portable backend agrees", () =>
