@@ -15,18 +15,27 @@ for (let i = 0; i < 256; i++) {
 const asciiDecoder = new TextDecoder()
 
 /**
+ * ASCII hex digits are written here before decoding: allocating a fresh 512-byte array per 2048-bit modulus (an
+ * off-heap buffer) cost as much as the rest of `toHex`. Only hex of public values passes through (keys, digests,
+ * serial numbers), and it is in the returned string anyway.
+ */
+let hexOut = new Uint8Array(1024)
+
+/**
  * Lower-case hex without separators. Long inputs (a 2048-bit modulus in a report) are written as ASCII bytes and
  * decoded once, which takes half the time of building the string pair by pair; short ones are concatenated.
  */
 export const toHex = (bytes: Uint8Array): string => {
   if (bytes.length >= 64) {
-    const out = new Uint8Array(2 * bytes.length)
+    const n = 2 * bytes.length
+    if (hexOut.length < n) hexOut = new Uint8Array(Math.max(n, 2 * hexOut.length))
+    const out = hexOut
     for (let i = 0; i < bytes.length; i++) {
       const d = 2 * bytes[i]!
       out[2 * i] = hexDigits[d]!
       out[2 * i + 1] = hexDigits[d + 1]!
     }
-    return asciiDecoder.decode(out)
+    return asciiDecoder.decode(out.subarray(0, n))
   }
   let out = ""
   for (let i = 0; i < bytes.length; i++) out += hexPairs[bytes[i]!]!
