@@ -13,7 +13,7 @@ import type { CrlParseError } from "./Errors.js"
 import { concat, toHex } from "./internal/bytes.js"
 import * as Chain from "./internal/chain.js"
 import { digestInfoPrefix, isType1Encoding, rsaPublic, rsaVerifyPkcs1 } from "./internal/crypto.js"
-import { guarded, timeOf, type VerifyOptions } from "./internal/run.js"
+import { type VerifyOptions, verifying } from "./internal/run.js"
 import * as Report from "./Report.js"
 import { type JpkiTrust, jlisTrust } from "./Trust.js"
 import { CertificateParseError, type ParsedCertificate, parseSync, verifySignedObject } from "./X509.js"
@@ -177,8 +177,8 @@ export const verifyCertificate = (
   trust: JpkiTrust = jlisTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report, CrlParseError> =>
-  Effect.flatMap(Effect.all([crlOf(input.crl), timeOf(options)]), ([crl, at]) =>
-    guarded("jpki-certificate", at, async () => {
+  Effect.flatMap(crlOf(input.crl), (crl) =>
+    verifying("jpki-certificate", options, async (at) => {
       const { checks, anchor, notes } = await certificateChecks(input, crl, trust, at, options)
       return withNotes(Report.make("jpki-certificate", checks, at, anchor), notes)
     })
@@ -205,8 +205,8 @@ export const verifySignature = (
   trust: JpkiTrust = jlisTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report, CrlParseError> =>
-  Effect.flatMap(Effect.all([crlOf(input.crl), timeOf(options)]), ([crl, at]) =>
-    guarded("jpki-signature", at, async () => {
+  Effect.flatMap(crlOf(input.crl), (crl) =>
+    verifying("jpki-signature", options, async (at) => {
       const certificate = await certificateChecks(input, crl, trust, at, options)
       const object = "jpki.signature"
       const base = { object, algorithm: "RSASSA-PKCS1-v1_5 SHA-256" }

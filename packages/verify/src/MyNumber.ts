@@ -28,7 +28,7 @@ import {
   rsaRecoverPayload,
   rsaVerifyPkcs1
 } from "./internal/crypto.js"
-import { guarded, timeOf, type VerifyOptions } from "./internal/run.js"
+import { type VerifyOptions, verifying } from "./internal/run.js"
 import * as Tlv from "./internal/tlv.js"
 import * as Report from "./Report.js"
 import { type CvcKey, type CvcTrust, jlisCvcTrust } from "./Trust.js"
@@ -275,21 +275,19 @@ export const verifyCvcChain = (
   trust: CvcTrust = jlisCvcTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
-  Effect.flatMap(timeOf(options), (at) =>
-    guarded("mynumber-cvc", at, async () => {
-      const checks: Array<Report.Check> = []
-      let previous: { cvc: Cvc; anchor: Report.AnchorRef | undefined; authentic: boolean } | undefined
-      let anchor: Report.AnchorRef | undefined
-      for (const [i, bytes] of cvcs.entries()) {
-        const outcome = await checkCvc(bytes, `cvc[${i}]`, trust, options, previous)
-        checks.push(outcome.check)
-        if (outcome.cvc === undefined) break
-        if (i === 0) anchor = outcome.key?.ref
-        previous = { cvc: outcome.cvc, anchor, authentic: outcome.check.authentic }
-      }
-      return Report.make("mynumber-cvc", checks, at, anchor)
-    })
-  )
+  verifying("mynumber-cvc", options, async (at) => {
+    const checks: Array<Report.Check> = []
+    let previous: { cvc: Cvc; anchor: Report.AnchorRef | undefined; authentic: boolean } | undefined
+    let anchor: Report.AnchorRef | undefined
+    for (const [i, bytes] of cvcs.entries()) {
+      const outcome = await checkCvc(bytes, `cvc[${i}]`, trust, options, previous)
+      checks.push(outcome.check)
+      if (outcome.cvc === undefined) break
+      if (i === 0) anchor = outcome.key?.ref
+      previous = { cvc: outcome.cvc, anchor, authentic: outcome.check.authentic }
+    }
+    return Report.make("mynumber-cvc", checks, at, anchor)
+  })
 
 // ---------------------------------------------------------------------------------------------------------------
 // Records
@@ -427,105 +425,103 @@ export const verifyKenhojo = (
   trust: CvcTrust = jlisCvcTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<RecordReport> =>
-  Effect.flatMap(timeOf(options), (at) =>
-    guarded("mynumber-kenhojo", at, async (): Promise<RecordReport> => {
-      const cvc = await checkCvc(files.ef0004, "kenhojo.EF0004", trust, options)
-      const checks: Array<Report.Check> = [cvc.check]
-      let cardKey: CardKey | undefined
+  verifying("mynumber-kenhojo", options, async (at): Promise<RecordReport> => {
+    const cvc = await checkCvc(files.ef0004, "kenhojo.EF0004", trust, options)
+    const checks: Array<Report.Check> = [cvc.check]
+    let cardKey: CardKey | undefined
 
-      const integrity = async () => {
-        const out: Array<Report.Check> = []
-        const bytes = files.ef0003
-        let df31: Tlv.Tlv | undefined
-        let df32: Tlv.Tlv | undefined
-        let record: Report.Check
-        try {
-          const { items } = Tlv.template(bytes, 0xff30)
-          df31 = Tlv.find(items, 0xdf31)
-          df32 = Tlv.find(items, 0xdf32)
-          const df33 = Tlv.find(items, 0xdf33)
-          if (!df31 || !df32 || !df33) throw new Tlv.TlvError("FF30 needs DF31, DF32 and DF33")
-          // DF31 ‖ DF32, as they lie in the record when adjacent (the usual layout), else copied together.
-          const signed =
-            df32.start === df31.end
-              ? bytes.subarray(df31.start, df32.end)
-              : concat(Tlv.whole(bytes, df31), Tlv.whole(bytes, df32))
-          record = await recordCheck(
-            "kenhojo.EF0003",
-            signed,
-            "DF31 TLV ‖ DF32 TLV",
-            Tlv.value(bytes, df33),
-            cvc,
+    const integrity = async () => {
+      const out: Array<Report.Check> = []
+      const bytes = files.ef0003
+      let df31: Tlv.Tlv | undefined
+      let df32: Tlv.Tlv | undefined
+      let record: Report.Check
+      try {
+        const { items } = Tlv.template(bytes, 0xff30)
+        df31 = Tlv.find(items, 0xdf31)
+        df32 = Tlv.find(items, 0xdf32)
+        const df33 = Tlv.find(items, 0xdf33)
+        if (!df31 || !df32 || !df33) throw new Tlv.TlvError("FF30 needs DF31, DF32 and DF33")
+        // DF31 ‖ DF32, as they lie in the record when adjacent (the usual layout), else copied together.
+        const signed =
+          df32.start === df31.end
+            ? bytes.subarray(df31.start, df32.end)
+            : concat(Tlv.whole(bytes, df31), Tlv.whole(bytes, df32))
+        record = await recordCheck(
+          "kenhojo.EF0003",
+          signed,
+          "DF31 TLV ‖ DF32 TLV",
+          Tlv.value(bytes, df33),
+          cvc,
+          options
+        )
+      } catch (e) {
+        return [malformed("kenhojo.EF0003", e)]
+      }
+      out.push(record)
+      if (files.ef0001 !== undefined)
+        out.push(
+          digestCheck(
+            "kenhojo.EF0001",
+            files.ef0001,
+            `EF0001 as stored (${files.ef0001.length} bytes, filler included)`,
+            Tlv.value(bytes, df31),
+            record,
             options
           )
-        } catch (e) {
-          return [malformed("kenhojo.EF0003", e)]
-        }
-        out.push(record)
-        if (files.ef0001 !== undefined)
+        )
+      if (files.ef0002 !== undefined) {
+        try {
+          const ef = files.ef0002
+          const { outer, items } = Tlv.template(ef, 0xff20)
+          const df22 = Tlv.find(items, 0xdf22)
+          if (!df22) throw new Tlv.TlvError("FF20 without DF22")
           out.push(
             digestCheck(
-              "kenhojo.EF0001",
-              files.ef0001,
-              `EF0001 as stored (${files.ef0001.length} bytes, filler included)`,
-              Tlv.value(bytes, df31),
+              "kenhojo.EF0002",
+              ef.subarray(df22.start, outer.end),
+              "EF0002 from the DF22 TLV to the end of FF20 (DF21 offsets skipped)",
+              Tlv.value(bytes, df32),
               record,
               options
             )
           )
-        if (files.ef0002 !== undefined) {
-          try {
-            const ef = files.ef0002
-            const { outer, items } = Tlv.template(ef, 0xff20)
-            const df22 = Tlv.find(items, 0xdf22)
-            if (!df22) throw new Tlv.TlvError("FF20 without DF22")
-            out.push(
-              digestCheck(
-                "kenhojo.EF0002",
-                ef.subarray(df22.start, outer.end),
-                "EF0002 from the DF22 TLV to the end of FF20 (DF21 offsets skipped)",
-                Tlv.value(bytes, df32),
-                record,
-                options
-              )
-            )
-          } catch (e) {
-            out.push(malformed("kenhojo.EF0002", e))
-          }
-        }
-        return out
-      }
-
-      const keyRecord = async (): Promise<Array<Report.Check>> => {
-        if (files.ef0007 === undefined) return []
-        try {
-          const bytes = files.ef0007
-          const { items } = Tlv.template(bytes, 0xff50)
-          const df51 = Tlv.find(items, 0xdf51)
-          const df52 = Tlv.find(items, 0xdf52)
-          if (!df51 || !df52) throw new Tlv.TlvError("FF50 needs DF51 and DF52")
-          const key = cardKeyOf(bytes, df51, "kenhojo.EF0007")
-          const check = await recordCheck(
-            "kenhojo.EF0007",
-            Tlv.whole(bytes, df51),
-            "DF51 TLV (the card's public key)",
-            Tlv.value(bytes, df52),
-            cvc,
-            options
-          )
-          if (check.authentic) cardKey = key
-          return [check]
         } catch (e) {
-          return [malformed("kenhojo.EF0007", e)]
+          out.push(malformed("kenhojo.EF0002", e))
         }
       }
+      return out
+    }
 
-      const [a, b] = await Promise.all([integrity(), keyRecord()])
-      checks.push(...a, ...b)
-      const report = Report.make("mynumber-kenhojo", checks, at, cvc.check.authentic ? cvc.key?.ref : undefined)
-      return cardKey ? { ...report, cardKey } : report
-    })
-  ) as Effect.Effect<RecordReport>
+    const keyRecord = async (): Promise<Array<Report.Check>> => {
+      if (files.ef0007 === undefined) return []
+      try {
+        const bytes = files.ef0007
+        const { items } = Tlv.template(bytes, 0xff50)
+        const df51 = Tlv.find(items, 0xdf51)
+        const df52 = Tlv.find(items, 0xdf52)
+        if (!df51 || !df52) throw new Tlv.TlvError("FF50 needs DF51 and DF52")
+        const key = cardKeyOf(bytes, df51, "kenhojo.EF0007")
+        const check = await recordCheck(
+          "kenhojo.EF0007",
+          Tlv.whole(bytes, df51),
+          "DF51 TLV (the card's public key)",
+          Tlv.value(bytes, df52),
+          cvc,
+          options
+        )
+        if (check.authentic) cardKey = key
+        return [check]
+      } catch (e) {
+        return [malformed("kenhojo.EF0007", e)]
+      }
+    }
+
+    const [a, b] = await Promise.all([integrity(), keyRecord()])
+    checks.push(...a, ...b)
+    const report = Report.make("mynumber-kenhojo", checks, at, cvc.check.authentic ? cvc.key?.ref : undefined)
+    return cardKey ? { ...report, cardKey } : report
+  }) as Effect.Effect<RecordReport>
 
 /** The files of 券面事項確認AP (kenkaku) a verification uses, as read. */
 export interface KenkakuFiles {
@@ -552,140 +548,138 @@ export const verifyKenkaku = (
   trust: CvcTrust = jlisCvcTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<RecordReport> =>
-  Effect.flatMap(timeOf(options), (at) =>
-    guarded("mynumber-kenkaku", at, async (): Promise<RecordReport> => {
-      const cvc = await checkCvc(files.ef0004, "kenkaku.EF0004", trust, options)
-      const checks: Array<Report.Check> = [cvc.check]
-      const keys: Array<{ key: CardKey; check: Report.Check }> = []
+  verifying("mynumber-kenkaku", options, async (at): Promise<RecordReport> => {
+    const cvc = await checkCvc(files.ef0004, "kenkaku.EF0004", trust, options)
+    const checks: Array<Report.Check> = [cvc.check]
+    const keys: Array<{ key: CardKey; check: Report.Check }> = []
 
-      const simpleRecord = async (
-        ef: Uint8Array | undefined,
-        object: string,
-        template: number,
-        fields: readonly [number, number],
-        keyTag: number,
-        signatureTag: number
-      ): Promise<Array<Report.Check>> => {
-        if (ef === undefined) return []
-        try {
-          const { items } = Tlv.template(ef, template)
-          const a = Tlv.find(items, fields[0])
-          const b = Tlv.find(items, fields[1])
-          const sig = Tlv.find(items, signatureTag)
-          const hexTag = (t: number) => t.toString(16).toUpperCase()
-          if (!a || !b || !sig)
-            throw new Tlv.TlvError(
-              `${hexTag(template)} needs ${fields.map(hexTag).join(", ")} and ${hexTag(signatureTag)}`
-            )
-          const check = await recordCheck(
-            object,
-            concat(Tlv.whole(ef, a), Tlv.whole(ef, b)),
-            `${hexTag(fields[0])} TLV ‖ ${hexTag(fields[1])} TLV`,
-            Tlv.value(ef, sig),
-            cvc,
-            options
+    const simpleRecord = async (
+      ef: Uint8Array | undefined,
+      object: string,
+      template: number,
+      fields: readonly [number, number],
+      keyTag: number,
+      signatureTag: number
+    ): Promise<Array<Report.Check>> => {
+      if (ef === undefined) return []
+      try {
+        const { items } = Tlv.template(ef, template)
+        const a = Tlv.find(items, fields[0])
+        const b = Tlv.find(items, fields[1])
+        const sig = Tlv.find(items, signatureTag)
+        const hexTag = (t: number) => t.toString(16).toUpperCase()
+        if (!a || !b || !sig)
+          throw new Tlv.TlvError(
+            `${hexTag(template)} needs ${fields.map(hexTag).join(", ")} and ${hexTag(signatureTag)}`
           )
-          const keyTlv = Tlv.find(items, keyTag)
-          if (keyTlv && check.authentic) keys.push({ key: cardKeyOf(ef, keyTlv, object), check })
-          return [check]
-        } catch (e) {
-          return [malformed(object, e)]
-        }
+        const check = await recordCheck(
+          object,
+          concat(Tlv.whole(ef, a), Tlv.whole(ef, b)),
+          `${hexTag(fields[0])} TLV ‖ ${hexTag(fields[1])} TLV`,
+          Tlv.value(ef, sig),
+          cvc,
+          options
+        )
+        const keyTlv = Tlv.find(items, keyTag)
+        if (keyTlv && check.authentic) keys.push({ key: cardKeyOf(ef, keyTlv, object), check })
+        return [check]
+      } catch (e) {
+        return [malformed(object, e)]
       }
+    }
 
-      const face = async (): Promise<Array<Report.Check>> => {
-        const ef = files.ef0002
-        if (ef === undefined) return []
-        const object = "kenkaku.EF0002"
-        try {
-          const { items } = Tlv.template(ef, 0xff20)
-          const get = (tag: number) => {
-            const t = Tlv.find(items, tag)
-            if (!t) throw new Tlv.TlvError(`FF20 without ${tag.toString(16).toUpperCase()}`)
-            return t
+    const face = async (): Promise<Array<Report.Check>> => {
+      const ef = files.ef0002
+      if (ef === undefined) return []
+      const object = "kenkaku.EF0002"
+      try {
+        const { items } = Tlv.template(ef, 0xff20)
+        const get = (tag: number) => {
+          const t = Tlv.find(items, tag)
+          if (!t) throw new Tlv.TlvError(`FF20 without ${tag.toString(16).toUpperCase()}`)
+          return t
+        }
+        const whole = (...tags: Array<number>) => concat(...tags.map((t) => Tlv.whole(ef, get(t))))
+        const part1 = whole(0xdf22, 0xdf23, 0xdf24)
+        const part2 = whole(0xdf25, 0xdf26)
+        const part3 = whole(0xdf27)
+        const signature = Tlv.value(ef, get(0xdf28))
+        const payload = concat(
+          TRIPLE_DIGEST_PREFIX,
+          digestSync("SHA-256", part1),
+          digestSync("SHA-256", part2),
+          digestSync("SHA-256", part3)
+        )
+        const covered = Report.covered(
+          "SHA-256(DF22 ‖ DF23 ‖ DF24 TLVs) ‖ SHA-256(DF25 ‖ DF26 TLVs) ‖ SHA-256(DF27 TLV), as a DigestInfo",
+          concat(part1, part2, part3),
+          options
+        )
+        const base = {
+          object,
+          algorithm: "RSA PKCS#1 v1.5 type 1, SHA-256 triple digest",
+          form: "tripleDigest",
+          covered,
+          ...(cvc.cvc ? { signer: describeKeyId(cvc.cvc.subjectKeyId) } : {}),
+          ...(cvc.check.anchor ? { anchor: cvc.check.anchor } : {})
+        }
+        let check: Report.Check
+        if (cvc.cvc === undefined)
+          check = { ...base, verdict: "malformed", authentic: false, detail: "no readable CVC (EF0004)" }
+        else if (signature.length !== cvc.cvc.publicKey.n.length)
+          check = {
+            ...base,
+            verdict: "malformed",
+            authentic: false,
+            detail: `a signature of ${signature.length} bytes cannot come from the CVC's RSA-${cvc.cvc.publicKey.bits} key`
           }
-          const whole = (...tags: Array<number>) => concat(...tags.map((t) => Tlv.whole(ef, get(t))))
-          const part1 = whole(0xdf22, 0xdf23, 0xdf24)
-          const part2 = whole(0xdf25, 0xdf26)
-          const part3 = whole(0xdf27)
-          const signature = Tlv.value(ef, get(0xdf28))
-          const payload = concat(
-            TRIPLE_DIGEST_PREFIX,
-            digestSync("SHA-256", part1),
-            digestSync("SHA-256", part2),
-            digestSync("SHA-256", part3)
-          )
-          const covered = Report.covered(
-            "SHA-256(DF22 ‖ DF23 ‖ DF24 TLVs) ‖ SHA-256(DF25 ‖ DF26 TLVs) ‖ SHA-256(DF27 TLV), as a DigestInfo",
-            concat(part1, part2, part3),
-            options
-          )
-          const base = {
-            object,
-            algorithm: "RSA PKCS#1 v1.5 type 1, SHA-256 triple digest",
-            form: "tripleDigest",
-            covered,
-            ...(cvc.cvc ? { signer: describeKeyId(cvc.cvc.subjectKeyId) } : {}),
-            ...(cvc.check.anchor ? { anchor: cvc.check.anchor } : {})
-          }
-          let check: Report.Check
-          if (cvc.cvc === undefined)
-            check = { ...base, verdict: "malformed", authentic: false, detail: "no readable CVC (EF0004)" }
-          else if (signature.length !== cvc.cvc.publicKey.n.length)
-            check = {
-              ...base,
-              verdict: "malformed",
-              authentic: false,
-              detail: `a signature of ${signature.length} bytes cannot come from the CVC's RSA-${cvc.cvc.publicKey.bits} key`
-            }
-          else {
-            const block = rsaPublic(cvc.cvc.publicKey, signature)
-            const ok = block !== undefined && isType1Encoding(block, payload)
-            check = !ok
-              ? {
+        else {
+          const block = rsaPublic(cvc.cvc.publicKey, signature)
+          const ok = block !== undefined && isType1Encoding(block, payload)
+          check = !ok
+            ? {
+                ...base,
+                verdict: "signature-invalid",
+                authentic: false,
+                detail:
+                  block !== undefined && pkcs1Type1Payload(block) !== undefined
+                    ? "the signed triple digest does not match the card face: it was changed"
+                    : "the signature does not verify under the CVC's key"
+              }
+            : cvc.check.authentic
+              ? { ...base, verdict: "verified", authentic: true, detail: "signed by the key of the verified CVC" }
+              : {
                   ...base,
-                  verdict: "signature-invalid",
+                  verdict: cvc.check.verdict === "malformed" ? "untrusted-chain" : cvc.check.verdict,
                   authentic: false,
-                  detail:
-                    block !== undefined && pkcs1Type1Payload(block) !== undefined
-                      ? "the signed triple digest does not match the card face: it was changed"
-                      : "the signature does not verify under the CVC's key"
+                  detail: `the signature verifies under the CVC's key, but the CVC is not trusted (${cvc.check.verdict})`
                 }
-              : cvc.check.authentic
-                ? { ...base, verdict: "verified", authentic: true, detail: "signed by the key of the verified CVC" }
-                : {
-                    ...base,
-                    verdict: cvc.check.verdict === "malformed" ? "untrusted-chain" : cvc.check.verdict,
-                    authentic: false,
-                    detail: `the signature verifies under the CVC's key, but the CVC is not trusted (${cvc.check.verdict})`
-                  }
-          }
-          if (check.authentic) keys.push({ key: cardKeyOf(ef, get(0xdf24), object), check })
-          return [check]
-        } catch (e) {
-          return [malformed(object, e)]
         }
+        if (check.authentic) keys.push({ key: cardKeyOf(ef, get(0xdf24), object), check })
+        return [check]
+      } catch (e) {
+        return [malformed(object, e)]
       }
+    }
 
-      const results = await Promise.all([
-        simpleRecord(files.ef0001, "kenkaku.EF0001", 0xff10, [0xdf11, 0xdf12], 0xdf12, 0xdf13),
-        face(),
-        simpleRecord(files.ef0005, "kenkaku.EF0005", 0xff40, [0xdf41, 0xdf42], 0xdf42, 0xdf43)
-      ])
-      for (const r of results) checks.push(...r)
-      // The three records carry the same card key; a disagreement is reported, never resolved silently.
-      const distinct = new Set(keys.map((k) => `${k.key.modulus}:${k.key.exponent}`))
-      if (distinct.size > 1)
-        checks.push({
-          object: "kenkaku.cardKey",
-          verdict: "signature-invalid",
-          authentic: false,
-          detail: "the verified records carry different card keys"
-        })
-      const report = Report.make("mynumber-kenkaku", checks, at, cvc.check.authentic ? cvc.key?.ref : undefined)
-      return distinct.size === 1 ? { ...report, cardKey: keys[0]!.key } : report
-    })
-  ) as Effect.Effect<RecordReport>
+    const results = await Promise.all([
+      simpleRecord(files.ef0001, "kenkaku.EF0001", 0xff10, [0xdf11, 0xdf12], 0xdf12, 0xdf13),
+      face(),
+      simpleRecord(files.ef0005, "kenkaku.EF0005", 0xff40, [0xdf41, 0xdf42], 0xdf42, 0xdf43)
+    ])
+    for (const r of results) checks.push(...r)
+    // The three records carry the same card key; a disagreement is reported, never resolved silently.
+    const distinct = new Set(keys.map((k) => `${k.key.modulus}:${k.key.exponent}`))
+    if (distinct.size > 1)
+      checks.push({
+        object: "kenkaku.cardKey",
+        verdict: "signature-invalid",
+        authentic: false,
+        detail: "the verified records carry different card keys"
+      })
+    const report = Report.make("mynumber-kenkaku", checks, at, cvc.check.authentic ? cvc.key?.ref : undefined)
+    return distinct.size === 1 ? { ...report, cardKey: keys[0]!.key } : report
+  }) as Effect.Effect<RecordReport>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Card presence
@@ -726,108 +720,106 @@ export const verifyCardPresence = (
   input: CardPresenceInput,
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
-  Effect.flatMap(timeOf(options), (at) =>
-    guarded("card-presence", at, async () => {
-      const object = "card.challenge"
-      const base = {
-        object,
-        algorithm: input.sent === "raw" ? "RSA PKCS#1 v1.5 type 1 over the challenge" : "RSASSA-PKCS1-v1_5 SHA-256",
-        covered: Report.covered("the terminal's challenge", input.challenge, options),
-        ...(input.record.anchor ? { anchor: input.record.anchor } : {})
-      }
-      const key = input.record.cardKey
-      if (key === undefined || !input.record.authentic)
-        return Report.make(
-          "card-presence",
-          [
-            {
-              ...base,
-              verdict: input.record.verdict === "malformed" ? "malformed" : "untrusted-chain",
-              authentic: false,
-              detail: `no verified card key: the ${input.record.kind} report is ${input.record.verdict}`
-            }
-          ],
-          at
-        )
-      const fresh = input.nonce ?? input.challenge
-      if (fresh.length < 8)
-        return Report.make(
-          "card-presence",
-          [
-            {
-              ...base,
-              verdict: "malformed",
-              authentic: false,
-              detail: "a challenge must be at least 8 fresh random bytes"
-            }
-          ],
-          at
-        )
-      if (
-        input.nonce !== undefined &&
-        (input.challenge.length < input.nonce.length ||
-          !equals(input.challenge.subarray(input.challenge.length - input.nonce.length), input.nonce))
-      )
-        return Report.make(
-          "card-presence",
-          [
-            {
-              ...base,
-              verdict: "signature-invalid",
-              authentic: false,
-              detail: "what was signed does not end with this session's nonce"
-            }
-          ],
-          at
-        )
-      const recordApplication = input.record.kind === "mynumber-kenhojo" ? "kenhojo" : "kenkaku"
-      if (input.application !== undefined && input.application !== recordApplication)
-        return Report.make(
-          "card-presence",
-          [
-            {
-              ...base,
-              verdict: "untrusted-chain",
-              authentic: false,
-              detail: `the ${input.application} key signed, but the verified record is the ${recordApplication} one`
-            }
-          ],
-          at
-        )
-      const rsa: RsaPublicKey = {
-        kind: "rsa",
-        n: hex(key.modulus),
-        e: hex(key.exponent),
-        bits: key.modulus.length * 4
-      }
-      let ok = false
-      if (input.signature.length === rsa.n.length) {
-        if (input.sent === "raw") {
-          const block = rsaPublic(rsa, input.signature)
-          ok = block !== undefined && isType1Encoding(block, input.challenge)
-        } else ok = await rsaVerifyPkcs1(rsa, "SHA-256", input.challenge, input.signature, options.backend)
-      }
-      const check: Report.Check = ok
-        ? {
+  verifying("card-presence", options, async (at) => {
+    const object = "card.challenge"
+    const base = {
+      object,
+      algorithm: input.sent === "raw" ? "RSA PKCS#1 v1.5 type 1 over the challenge" : "RSASSA-PKCS1-v1_5 SHA-256",
+      covered: Report.covered("the terminal's challenge", input.challenge, options),
+      ...(input.record.anchor ? { anchor: input.record.anchor } : {})
+    }
+    const key = input.record.cardKey
+    if (key === undefined || !input.record.authentic)
+      return Report.make(
+        "card-presence",
+        [
+          {
             ...base,
-            verdict: "verified",
-            authentic: true,
-            signer: `card key from ${key.from}`,
-            detail: "the card signed the challenge with the key of its verified record"
-          }
-        : {
-            ...base,
-            verdict: input.signature.length === rsa.n.length ? "signature-invalid" : "malformed",
+            verdict: input.record.verdict === "malformed" ? "malformed" : "untrusted-chain",
             authentic: false,
-            signer: `card key from ${key.from}`,
-            detail:
-              input.signature.length === rsa.n.length
-                ? "the answer is not the card key's signature of this challenge (another card, or a replay)"
-                : `an answer of ${input.signature.length} bytes cannot come from an RSA-${rsa.bits} key`
+            detail: `no verified card key: the ${input.record.kind} report is ${input.record.verdict}`
           }
-      return Report.make("card-presence", [check], at, input.record.anchor)
-    })
-  )
+        ],
+        at
+      )
+    const fresh = input.nonce ?? input.challenge
+    if (fresh.length < 8)
+      return Report.make(
+        "card-presence",
+        [
+          {
+            ...base,
+            verdict: "malformed",
+            authentic: false,
+            detail: "a challenge must be at least 8 fresh random bytes"
+          }
+        ],
+        at
+      )
+    if (
+      input.nonce !== undefined &&
+      (input.challenge.length < input.nonce.length ||
+        !equals(input.challenge.subarray(input.challenge.length - input.nonce.length), input.nonce))
+    )
+      return Report.make(
+        "card-presence",
+        [
+          {
+            ...base,
+            verdict: "signature-invalid",
+            authentic: false,
+            detail: "what was signed does not end with this session's nonce"
+          }
+        ],
+        at
+      )
+    const recordApplication = input.record.kind === "mynumber-kenhojo" ? "kenhojo" : "kenkaku"
+    if (input.application !== undefined && input.application !== recordApplication)
+      return Report.make(
+        "card-presence",
+        [
+          {
+            ...base,
+            verdict: "untrusted-chain",
+            authentic: false,
+            detail: `the ${input.application} key signed, but the verified record is the ${recordApplication} one`
+          }
+        ],
+        at
+      )
+    const rsa: RsaPublicKey = {
+      kind: "rsa",
+      n: hex(key.modulus),
+      e: hex(key.exponent),
+      bits: key.modulus.length * 4
+    }
+    let ok = false
+    if (input.signature.length === rsa.n.length) {
+      if (input.sent === "raw") {
+        const block = rsaPublic(rsa, input.signature)
+        ok = block !== undefined && isType1Encoding(block, input.challenge)
+      } else ok = await rsaVerifyPkcs1(rsa, "SHA-256", input.challenge, input.signature, options.backend)
+    }
+    const check: Report.Check = ok
+      ? {
+          ...base,
+          verdict: "verified",
+          authentic: true,
+          signer: `card key from ${key.from}`,
+          detail: "the card signed the challenge with the key of its verified record"
+        }
+      : {
+          ...base,
+          verdict: input.signature.length === rsa.n.length ? "signature-invalid" : "malformed",
+          authentic: false,
+          signer: `card key from ${key.from}`,
+          detail:
+            input.signature.length === rsa.n.length
+              ? "the answer is not the card key's signature of this challenge (another card, or a replay)"
+              : `an answer of ${input.signature.length} bytes cannot come from an RSA-${rsa.bits} key`
+        }
+    return Report.make("card-presence", [check], at, input.record.anchor)
+  })
 
 // ---------------------------------------------------------------------------------------------------------------
 // Adapters from the @jpcard/core models

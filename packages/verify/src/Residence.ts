@@ -34,7 +34,7 @@ import {
   rsaVerifyPkcs1,
   type Signed
 } from "./internal/crypto.js"
-import { guarded, timeOf, type VerifyOptions } from "./internal/run.js"
+import { type VerifyOptions, verifying } from "./internal/run.js"
 import * as Tlv from "./internal/tlv.js"
 import * as Report from "./Report.js"
 import type { ResidenceTrust } from "./Trust.js"
@@ -245,74 +245,72 @@ export const verifyGen1 = (
   trust: ResidenceTrust,
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
-  Effect.flatMap(timeOf(options), (at) =>
-    guarded("residence-gen1", at, () =>
-      signedByCertificate(
-        "residence-gen1",
-        1,
-        { signature: input.checkCode, certificate: input.certificate },
-        trust,
-        at,
-        options,
-        async (cert, object) => {
-          const base = { object, algorithm: "RSASSA-PKCS1-v1_5 SHA-256", signer: cert.subject }
-          const key = cert.publicKey
-          if (input.frontImageValue.length !== GEN1_FRONT || input.faceImageValue.length !== GEN1_FACE) {
-            return {
-              ...base,
-              verdict: "malformed",
-              authentic: false,
-              detail: `the D0 and D1 values must be ${GEN1_FRONT} and ${GEN1_FACE} bytes (fixed-length data objects); got ${input.frontImageValue.length} and ${input.faceImageValue.length}`
-            }
-          } else if (key?.kind !== "rsa") {
-            return {
-              ...base,
-              verdict: "malformed",
-              authentic: false,
-              detail: `the certificate's key is ${key ? describeKey(key) : cert.publicKeyDescription}, not RSA`
-            }
-          } else if (input.checkCode.length !== key.n.length) {
-            return {
-              ...base,
-              verdict: "malformed",
-              authentic: false,
-              detail: `a check code of ${input.checkCode.length} bytes cannot come from an ${describeKey(key)} key (${key.n.length} bytes expected)`
-            }
-          } else {
-            // D0 ‖ D1 as two parts: joined only where an API needs one buffer (see crypto.ts `transient`).
-            const data = new Parts([input.frontImageValue, input.faceImageValue])
-            const description = "D0 value (7000 bytes) ‖ D1 value (3000 bytes)"
-            let covered: Report.Covered
-            let result: { readonly form: CheckCodeForm } | { readonly detail: string }
-            if (canRecover(options)) {
-              // One digest of the covered bytes, for the check code (recovered by the provider) and the report.
-              const hash = digestSync("SHA-256", data, options.backend)
-              covered = Report.coveredDigest(description, GEN1_FRONT + GEN1_FACE, hash)
-              result =
-                recoveredCheckCode(key, input.checkCode, hash, options) ??
-                (await verifyCheckCode(key, input.checkCode, data, options))
-            } else {
-              // The verification job starts first; a digest of the covered bytes, if asked for, is computed meanwhile.
-              const pending = verifyCheckCode(key, input.checkCode, data, options)
-              covered = Report.covered(description, data, options)
-              result = await pending
-            }
-            return "form" in result
-              ? {
-                  ...base,
-                  verdict: "verified",
-                  authentic: true,
-                  form: result.form,
-                  covered,
-                  detail:
-                    result.form === "bareHash"
-                      ? "PKCS#1 v1.5 block holding the bare SHA-256 hash (as drawn in the spec's 図3-4)"
-                      : "PKCS#1 v1.5 block holding the SHA-256 DigestInfo"
-                }
-              : { ...base, verdict: "signature-invalid", authentic: false, covered, detail: result.detail }
+  verifying("residence-gen1", options, (at) =>
+    signedByCertificate(
+      "residence-gen1",
+      1,
+      { signature: input.checkCode, certificate: input.certificate },
+      trust,
+      at,
+      options,
+      async (cert, object) => {
+        const base = { object, algorithm: "RSASSA-PKCS1-v1_5 SHA-256", signer: cert.subject }
+        const key = cert.publicKey
+        if (input.frontImageValue.length !== GEN1_FRONT || input.faceImageValue.length !== GEN1_FACE) {
+          return {
+            ...base,
+            verdict: "malformed",
+            authentic: false,
+            detail: `the D0 and D1 values must be ${GEN1_FRONT} and ${GEN1_FACE} bytes (fixed-length data objects); got ${input.frontImageValue.length} and ${input.faceImageValue.length}`
           }
+        } else if (key?.kind !== "rsa") {
+          return {
+            ...base,
+            verdict: "malformed",
+            authentic: false,
+            detail: `the certificate's key is ${key ? describeKey(key) : cert.publicKeyDescription}, not RSA`
+          }
+        } else if (input.checkCode.length !== key.n.length) {
+          return {
+            ...base,
+            verdict: "malformed",
+            authentic: false,
+            detail: `a check code of ${input.checkCode.length} bytes cannot come from an ${describeKey(key)} key (${key.n.length} bytes expected)`
+          }
+        } else {
+          // D0 ‖ D1 as two parts: joined only where an API needs one buffer (see crypto.ts `transient`).
+          const data = new Parts([input.frontImageValue, input.faceImageValue])
+          const description = "D0 value (7000 bytes) ‖ D1 value (3000 bytes)"
+          let covered: Report.Covered
+          let result: { readonly form: CheckCodeForm } | { readonly detail: string }
+          if (canRecover(options)) {
+            // One digest of the covered bytes, for the check code (recovered by the provider) and the report.
+            const hash = digestSync("SHA-256", data, options.backend)
+            covered = Report.coveredDigest(description, GEN1_FRONT + GEN1_FACE, hash)
+            result =
+              recoveredCheckCode(key, input.checkCode, hash, options) ??
+              (await verifyCheckCode(key, input.checkCode, data, options))
+          } else {
+            // The verification job starts first; a digest of the covered bytes, if asked for, is computed meanwhile.
+            const pending = verifyCheckCode(key, input.checkCode, data, options)
+            covered = Report.covered(description, data, options)
+            result = await pending
+          }
+          return "form" in result
+            ? {
+                ...base,
+                verdict: "verified",
+                authentic: true,
+                form: result.form,
+                covered,
+                detail:
+                  result.form === "bareHash"
+                    ? "PKCS#1 v1.5 block holding the bare SHA-256 hash (as drawn in the spec's 図3-4)"
+                    : "PKCS#1 v1.5 block holding the SHA-256 DigestInfo"
+              }
+            : { ...base, verdict: "signature-invalid", authentic: false, covered, detail: result.detail }
         }
-      )
+      }
     )
   )
 
@@ -355,87 +353,85 @@ export const verifyGen2 = (
   trust: ResidenceTrust,
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
-  Effect.flatMap(timeOf(options), (at) =>
-    guarded("residence-gen2", at, () =>
-      signedByCertificate(
-        "residence-gen2",
-        2,
-        { signature: input.signature, certificate: input.certificate },
-        trust,
-        at,
-        options,
-        async (cert, object) => {
-          const key = cert.publicKey
-          const base = {
-            object,
-            algorithm: `ECDSA ${key?.kind === "ec" ? key.curve : "P-384"} SHA-256`,
-            signer: cert.subject
+  verifying("residence-gen2", options, (at) =>
+    signedByCertificate(
+      "residence-gen2",
+      2,
+      { signature: input.signature, certificate: input.certificate },
+      trust,
+      at,
+      options,
+      async (cert, object) => {
+        const key = cert.publicKey
+        const base = {
+          object,
+          algorithm: `ECDSA ${key?.kind === "ec" ? key.curve : "P-384"} SHA-256`,
+          signer: cert.subject
+        }
+        if (
+          input.printedEntries.length > GEN2_ENTRIES ||
+          input.faceImageValue.length > GEN2_FACE ||
+          input.nameImageValue.length > GEN2_NAME
+        ) {
+          return {
+            ...base,
+            verdict: "malformed",
+            authentic: false,
+            detail: `printed entries, face and name image values may hold at most ${GEN2_ENTRIES}, ${GEN2_FACE} and ${GEN2_NAME} bytes; got ${input.printedEntries.length}, ${input.faceImageValue.length} and ${input.nameImageValue.length}`
           }
-          if (
-            input.printedEntries.length > GEN2_ENTRIES ||
-            input.faceImageValue.length > GEN2_FACE ||
-            input.nameImageValue.length > GEN2_NAME
-          ) {
+        } else if (key?.kind !== "ec") {
+          return {
+            ...base,
+            verdict: "malformed",
+            authentic: false,
+            detail: `the certificate's key is ${key ? describeKey(key) : cert.publicKeyDescription}, not an EC key`
+          }
+        } else {
+          const candidates = signatureCandidates(input.signature, curveFieldLength[key.curve])
+          const data = new Parts([
+            padTo(input.printedEntries, GEN2_ENTRIES),
+            padTo(input.faceImageValue, GEN2_FACE),
+            padTo(input.nameImageValue, GEN2_NAME)
+          ])
+          const covered = Report.covered(
+            "printed entries (53 bytes) ‖ D1 face image value (3000 bytes) ‖ D0 name image value (2500 bytes)",
+            data,
+            options
+          )
+          if (candidates.length === 0) {
             return {
               ...base,
               verdict: "malformed",
               authentic: false,
-              detail: `printed entries, face and name image values may hold at most ${GEN2_ENTRIES}, ${GEN2_FACE} and ${GEN2_NAME} bytes; got ${input.printedEntries.length}, ${input.faceImageValue.length} and ${input.nameImageValue.length}`
-            }
-          } else if (key?.kind !== "ec") {
-            return {
-              ...base,
-              verdict: "malformed",
-              authentic: false,
-              detail: `the certificate's key is ${key ? describeKey(key) : cert.publicKeyDescription}, not an EC key`
+              covered,
+              detail: `a signature of ${input.signature.length} bytes is neither raw r ‖ s (${2 * curveFieldLength[key.curve]} bytes) nor DER`
             }
           } else {
-            const candidates = signatureCandidates(input.signature, curveFieldLength[key.curve])
-            const data = new Parts([
-              padTo(input.printedEntries, GEN2_ENTRIES),
-              padTo(input.faceImageValue, GEN2_FACE),
-              padTo(input.nameImageValue, GEN2_NAME)
-            ])
-            const covered = Report.covered(
-              "printed entries (53 bytes) ‖ D1 face image value (3000 bytes) ‖ D0 name image value (2500 bytes)",
-              data,
-              options
-            )
-            if (candidates.length === 0) {
-              return {
-                ...base,
-                verdict: "malformed",
-                authentic: false,
-                covered,
-                detail: `a signature of ${input.signature.length} bytes is neither raw r ‖ s (${2 * curveFieldLength[key.curve]} bytes) nor DER`
+            let verified: "raw" | "der" | undefined
+            for (const candidate of candidates)
+              if (await ecdsaVerify(key, "SHA-256", data, candidate.raw, options.backend)) {
+                verified = candidate.form
+                break
               }
-            } else {
-              let verified: "raw" | "der" | undefined
-              for (const candidate of candidates)
-                if (await ecdsaVerify(key, "SHA-256", data, candidate.raw, options.backend)) {
-                  verified = candidate.form
-                  break
+            return verified
+              ? {
+                  ...base,
+                  verdict: "verified",
+                  authentic: true,
+                  form: verified,
+                  covered,
+                  detail: verified === "raw" ? "signature as raw r ‖ s" : "signature as DER Ecdsa-Sig-Value"
                 }
-              return verified
-                ? {
-                    ...base,
-                    verdict: "verified",
-                    authentic: true,
-                    form: verified,
-                    covered,
-                    detail: verified === "raw" ? "signature as raw r ‖ s" : "signature as DER Ecdsa-Sig-Value"
-                  }
-                : {
-                    ...base,
-                    verdict: "signature-invalid",
-                    authentic: false,
-                    covered,
-                    detail: `the signature (tried as ${candidates.map((c) => c.form).join(" and ")}) does not verify over the covered bytes: the data was changed or the signature is not this certificate's`
-                  }
-            }
+              : {
+                  ...base,
+                  verdict: "signature-invalid",
+                  authentic: false,
+                  covered,
+                  detail: `the signature (tried as ${candidates.map((c) => c.form).join(" and ")}) does not verify over the covered bytes: the data was changed or the signature is not this certificate's`
+                }
           }
         }
-      )
+      }
     )
   )
 

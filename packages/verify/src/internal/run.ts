@@ -21,28 +21,34 @@ export interface VerifyOptions {
   readonly coveredDigests?: boolean
 }
 
-export const timeOf = (options: VerifyOptions): Effect.Effect<Date> =>
+const timeOf = (options: VerifyOptions): Effect.Effect<Date> =>
   options.at !== undefined ? Effect.succeed(options.at) : Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
 
-export const guarded = <R extends Report.Report>(
+/**
+ * A verifier as an Effect: `run` gets the time to check against (`options.at`, else Effect's `Clock`); an exception
+ * it throws or a rejection becomes a `malformed` report, never `verified`.
+ */
+export const verifying = <R extends Report.Report>(
   kind: Report.ReportKind,
-  at: Date,
-  run: () => Promise<R>
+  options: VerifyOptions,
+  run: (at: Date) => Promise<R>
 ): Effect.Effect<R | Report.Report> =>
-  Effect.promise(() =>
-    run().catch(
-      (e: unknown): Report.Report =>
-        Report.make(
-          kind,
-          [
-            {
-              object: kind,
-              verdict: "malformed",
-              authentic: false,
-              detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}`
-            }
-          ],
-          at
-        )
+  Effect.flatMap(timeOf(options), (at) =>
+    Effect.promise(() =>
+      run(at).catch(
+        (e: unknown): Report.Report =>
+          Report.make(
+            kind,
+            [
+              {
+                object: kind,
+                verdict: "malformed",
+                authentic: false,
+                detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}`
+              }
+            ],
+            at
+          )
+      )
     )
   )
