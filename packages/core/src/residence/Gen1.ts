@@ -5,14 +5,12 @@
  * @since 0.1.0
  */
 import { Effect, Result, Schema } from "effect"
-import * as Iso7816 from "../iso7816/Iso7816.js"
 import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarDate.js"
 import * as Tlv from "../tlv/Tlv.js"
 import type { Detection } from "./Detect.js"
 import { CardDataError } from "./Errors.js"
 import { type aid, type FileSpec, type Gen1File, gen1, gen1Files } from "./Files.js"
-import { readEach } from "./ReadEach.js"
-import * as SecureMessaging from "./SecureMessaging.js"
+import { readEach, readEf } from "./ReadEach.js"
 import type { SecureSession } from "./Session.js"
 import { type CardText, decodeAscii, decodeText } from "./Text.js"
 
@@ -35,16 +33,12 @@ export const plannedFiles = (cardType: Detection["cardType"], options: ReadOptio
 }
 
 /**
- * Reads one file after authentication. The caller must have selected the file's DF (see `readFiles`). DF1 files go
- * under secure messaging (they can be read no other way); DF2 files too, because they hold personal data and the
- * contactless link can be overheard; DF3 (signature and issuer certificate) is read in plain, as in the spec's
- * worked example (別添2, p. 39).
+ * Reads one file after authentication. The caller must have selected the file's DF (see `readFiles`); DF1 and DF2
+ * under secure messaging, DF3 in plain (see `ReadEach.readEf`).
  */
 export const readFile = (session: SecureSession, file: Gen1File) => {
   const spec = gen1[file]
-  return spec.df === "df3"
-    ? Iso7816.readFile({ sfi: spec.sfi, size: spec.size, step: stepOf(file) })
-    : SecureMessaging.readFile(session, { sfi: spec.sfi, size: spec.size, step: stepOf(file) })
+  return readEf(session, spec.df, { sfi: spec.sfi, size: spec.size, step: stepOf(file) })
 }
 
 /** Selects each needed DF once and reads the requested files; `onFile` reports progress. */

@@ -17,14 +17,12 @@ import {
   WorkRestriction
 } from "@jpcard/codes"
 import { Effect, Option, Result, Schema } from "effect"
-import * as Iso7816 from "../iso7816/Iso7816.js"
 import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarDate.js"
 import * as Tlv from "../tlv/Tlv.js"
 import type { Detection } from "./Detect.js"
 import { CardDataError } from "./Errors.js"
 import { type Gen2File, gen2, gen2AllFiles, gen2Files, gen2Size } from "./Files.js"
-import { readEach } from "./ReadEach.js"
-import * as SecureMessaging from "./SecureMessaging.js"
+import { readEach, readEf } from "./ReadEach.js"
 import type { SecureSession } from "./Session.js"
 import { type CardText, decodeAscii, decodeText, stripNulPadding } from "./Text.js"
 
@@ -43,11 +41,10 @@ export const plannedFiles = (cardType: Detection["cardType"], options: ReadOptio
   return gen2AllFiles.filter((f) => wanted.has(f) && (gen2[f].cardTypes === "both" || cardType === "05"))
 }
 
-/** DF1 and DF2 under secure messaging (personal data on a contactless link), DF3 in plain. */
+/** DF1 and DF2 under secure messaging (personal data on a contactless link), DF3 in plain (`ReadEach.readEf`). */
 export const readFile = (session: SecureSession, file: Gen2File, cardType: Detection["cardType"]) => {
   const spec = gen2[file]
-  const options = { sfi: spec.sfi, size: gen2Size(file, cardType), step: stepOf(file) }
-  return spec.df === "df3" ? Iso7816.readFile(options) : SecureMessaging.readFile(session, options)
+  return readEf(session, spec.df, { sfi: spec.sfi, size: gen2Size(file, cardType), step: stepOf(file) })
 }
 
 export const readFiles = Effect.fn("residence.gen2.readFiles")(function* (

@@ -1,12 +1,22 @@
 /**
  * The read loop both generations share: files in card order, each DF selected once (it stays current until another
- * is selected, ISO/IEC 7816-4 §7.1.1), progress reported per file.
+ * is selected, ISO/IEC 7816-4 §7.1.1), progress reported per file; and how each EF is read.
  *
  * @since 0.1.0
  */
 import { Effect } from "effect"
 import * as Iso7816 from "../iso7816/Iso7816.js"
-import { aid } from "./Files.js"
+import { aid, type Df } from "./Files.js"
+import * as SecureMessaging from "./SecureMessaging.js"
+import type { SecureSession } from "./Session.js"
+
+/**
+ * Reads one EF after authentication; the caller must have selected its DF. DF1 files go under secure messaging (they
+ * can be read no other way); DF2 files too, because they hold personal data and the contactless link can be
+ * overheard; DF3 (signature and certificate) is read in plain, as in the spec's worked example (別添2, p. 39).
+ */
+export const readEf = (session: SecureSession, df: Df, options: SecureMessaging.SecureReadOptions) =>
+  df === "df3" ? Iso7816.readFile(options) : SecureMessaging.readFile(session, options)
 
 export const readEach = <F extends string, E, R>(
   generation: "gen1" | "gen2",
