@@ -1,16 +1,15 @@
 /**
  * Parsing helpers shared by the My Number card applications: the fields of a constructed data object, fixed-format
- * values decoded with Schema (dates, sex code, My Number), the card-verifiable certificate of the 券面 APs and the
- * SHA-256 DigestInfo. shared/reference/mynumber-card.md §7.
+ * values decoded with Schema (dates, sex code), the DF21 offset table and the card-verifiable certificate of the 券面
+ * APs, and the SHA-256 DigestInfo. shared/reference/mynumber-card.md §7.
  *
  * @since 0.1.0
  */
 import { Result, Schema } from "effect"
-import { concat, fromHex } from "../Bytes.js"
+import { concat, fromHex, readUint16 } from "../Bytes.js"
 import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarDate.js"
 import * as Tlv from "../tlv/Tlv.js"
 import { CardDataError } from "./Errors.js"
-import { isMyNumber } from "./Pin.js"
 import { tagHex } from "./Read.js"
 
 export interface Field {
@@ -20,9 +19,7 @@ export interface Field {
 }
 
 /** A `CardDataError` at `at`. */
-export const dataError = (at: Field, detail: string) =>
-  Result.fail(new CardDataError({ step: at.step, field: at.field, detail }))
-const fail = dataError
+const fail = (at: Field, detail: string) => Result.fail(new CardDataError({ step: at.step, field: at.field, detail }))
 
 /** The data objects inside a constructed object: nothing may follow the last one. */
 export const children = (object: Tlv.Tlv, at: Field): Result.Result<ReadonlyArray<Tlv.Tlv>, CardDataError> => {
@@ -88,12 +85,11 @@ export const sexCode = (bytes: Uint8Array, at: Field): Result.Result<SexCode, Ca
   return Result.isSuccess(decoded) ? Result.succeed(decoded.success) : fail(at, "the sex code is not one digit")
 }
 
-/** 12 ASCII digits whose last is the check digit of the first 11. */
-export const MyNumberDigits = Schema.String.pipe(
-  Schema.check(
-    Schema.makeFilter((s: string) => isMyNumber(s), { message: "expected 12 digits ending in the check digit" })
-  )
-)
+/** DF21 of the 券面 records: the 16-bit big-endian offsets of the data objects after it, as the card states them. */
+export const uint16Offsets = (bytes: Uint8Array, at: Field): Result.Result<ReadonlyArray<number>, CardDataError> =>
+  bytes.length % 2 !== 0
+    ? fail(at, "an odd number of bytes for 16-bit offsets")
+    : Result.succeed(Array.from({ length: bytes.length / 2 }, (_, i) => readUint16(bytes, 2 * i)))
 
 // ---------------------------------------------------------------------------------------------------------------
 // Card-verifiable certificate (kenhojo / kenkaku EF0004)

@@ -1,6 +1,6 @@
 // Kenhojo (券面事項入力補助AP) against scripted cards pinned to shared/reference/mynumber-card.md §8.1 and §8.2.
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
+import { Effect, Redacted, Result } from "effect"
 import { toHex } from "../../src/Bytes.js"
 import { CardDataError, CredentialScopeError, NotMyNumberCardError } from "../../src/mynumber/Errors.js"
 import * as Kenhojo from "../../src/mynumber/kenhojo/Kenhojo.js"
@@ -21,6 +21,7 @@ import {
   selectAid,
   selectEf,
   shortReads,
+  utf8,
   VNB,
   verify
 } from "./fixtures.js"
@@ -92,6 +93,24 @@ describe("kenhojo: the My Number (§8.1)", () => {
       assert.notInclude(JSON.stringify(r.result), "53768667718")
     })
   )
+
+  it("EF0001 holds exactly 12 ASCII digits ending in the check digit: nothing is trimmed, ungrouped or widened", () => {
+    assert.isTrue(Result.isSuccess(Kenhojo.parseMyNumber(myNumberEf(), utf8(MY_NUMBER), "s")))
+    for (const value of [
+      `${MY_NUMBER} `,
+      ` ${MY_NUMBER.slice(0, 11)}`,
+      "5376-8667718",
+      "５３７６８６６７７１８８",
+      "537686677189"
+    ]) {
+      const r = Kenhojo.parseMyNumber(myNumberEf(), utf8(value), "s")
+      assert.isTrue(Result.isFailure(r), value)
+      if (Result.isSuccess(r)) continue
+      assert.strictEqual(r.failure.field, "kenhojo EF0001 FF10 (My Number)")
+      assert.strictEqual(r.failure.detail, "not 12 digits ending in the check digit")
+      assert.notInclude(r.failure.message, "5376")
+    }
+  })
 })
 
 describe("kenhojo: the basic four information (§8.2)", () => {

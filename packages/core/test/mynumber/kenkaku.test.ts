@@ -1,11 +1,12 @@
 // Kenkaku (券面事項確認AP) against scripted cards pinned to shared/reference/mynumber-card.md §8.6: the card face in one
 // extended READ BINARY, or in the fewest 256-byte chunks with the length from the first chunk's header.
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Redacted } from "effect"
+import { Effect, Redacted, Result } from "effect"
 import { toHex } from "../../src/Bytes.js"
-import { CredentialScopeError } from "../../src/mynumber/Errors.js"
+import { CardDataError, CredentialScopeError } from "../../src/mynumber/Errors.js"
 import * as Kenkaku from "../../src/mynumber/kenkaku/Kenkaku.js"
 import { BirthDateKey, VerificationNumberB } from "../../src/mynumber/Pin.js"
+import * as Tlv from "../../src/tlv/Tlv.js"
 import type { Capabilities } from "../../src/transport/CardTransport.js"
 import {
   AID,
@@ -22,6 +23,7 @@ import {
   selectAid,
   selectEf,
   shortReads,
+  tlv,
   VNB,
   verify
 } from "./fixtures.js"
@@ -114,6 +116,18 @@ describe("kenkaku: the card face with 照合番号B (§8.6)", () => {
       assert.strictEqual(script.length - withB.length, Math.ceil(need / 1693))
     })
   )
+
+  it("DF21 of an odd length cannot hold 16-bit offsets: a CardDataError naming DF21", () => {
+    const face = Tlv.decodeAt(tlv(0xff20, tlv(0xdf21, Uint8Array.of(0, 20, 1))), 0)
+    assert.isTrue(Result.isSuccess(face))
+    if (Result.isFailure(face)) return
+    const r = Kenkaku.parseCardFace(face.success.value, face.success, "s")
+    assert.isTrue(Result.isFailure(r))
+    if (Result.isSuccess(r)) return
+    assert.instanceOf(r.failure, CardDataError)
+    assert.strictEqual(r.failure.field, "kenkaku EF0002 DF21 (offsets)")
+    assert.strictEqual(r.failure.detail, "an odd number of bytes for 16-bit offsets")
+  })
 })
 
 describe("kenkaku: 照合番号A, the birth date key, the certificate", () => {

@@ -8,8 +8,8 @@
  *
  * @since 0.1.0
  */
-import { Effect, Redacted, Result, Schema } from "effect"
-import { copy, readUint16 } from "../../Bytes.js"
+import { Effect, Redacted, Result } from "effect"
+import { copy } from "../../Bytes.js"
 import type { CalendarDate } from "../../schema/CalendarDate.js"
 import type * as Tlv from "../../tlv/Tlv.js"
 import type { Credential } from "../Applications.js"
@@ -23,13 +23,13 @@ import {
   type CardVerifiableCertificate,
   children,
   date,
-  MyNumberDigits,
   parseCvc,
   required,
   type Sex,
   type SexCode,
   sexCode,
   sexOf,
+  uint16Offsets,
   utf8
 } from "../Records.js"
 
@@ -134,16 +134,17 @@ export const parseMyNumber = (
   raw: Uint8Array,
   value: Uint8Array,
   step: string
-): Result.Result<MyNumberRecord, CardDataError> => {
-  const field = at(step, "kenhojo EF0001 FF10 (My Number)")
-  const digits = Schema.decodeUnknownResult(MyNumberDigits)(ascii(value) ?? "")
-  if (Result.isFailure(digits))
-    return Result.fail(new CardDataError({ ...field, detail: "not 12 digits ending in the check digit" }))
-  return Result.map(
-    Result.mapError(MyNumber.parseResult(digits.success), () => new CardDataError({ ...field, detail: "unreadable" })),
-    (myNumber): MyNumberRecord => ({ myNumber, raw: Redacted.make(copy(raw)) })
-  )
-}
+): Result.Result<MyNumberRecord, CardDataError> =>
+  // Exactly 12 printable ASCII bytes leave `MyNumber.parseResult` nothing to normalise (no full-width digit, no room
+  // for a space or a hyphen): it accepts 12 digits ending in the check digit and nothing else, in one check.
+  Result.mapBoth(MyNumber.parseResult((value.length === 12 ? ascii(value) : undefined) ?? ""), {
+    onFailure: () =>
+      new CardDataError({
+        ...at(step, "kenhojo EF0001 FF10 (My Number)"),
+        detail: "not 12 digits ending in the check digit"
+      }),
+    onSuccess: (myNumber): MyNumberRecord => ({ myNumber, raw: Redacted.make(copy(raw)) })
+  })
 
 export const parseBasicInfo = (
   raw: Uint8Array,
@@ -153,8 +154,8 @@ export const parseBasicInfo = (
   Result.gen(function* () {
     const file = "kenhojo EF0002"
     const fields = yield* children(object, at(step, `${file} FF20`))
-    const offsetsObject = yield* required(fields, 0xdf21, at(step, `${file} DF21 (offsets)`), 8)
-    const offsets = [0, 2, 4, 6].map((i) => readUint16(offsetsObject.value, i))
+    const offsetsAt = at(step, `${file} DF21 (offsets)`)
+    const offsets = yield* uint16Offsets((yield* required(fields, 0xdf21, offsetsAt, 8)).value, offsetsAt)
     const name = yield* utf8(
       (yield* required(fields, 0xdf22, at(step, `${file} DF22 (name)`))).value,
       at(step, `${file} DF22 (name)`)

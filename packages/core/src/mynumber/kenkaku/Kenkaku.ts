@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import { Effect, Redacted, Result } from "effect"
-import { copy, readUint16 } from "../../Bytes.js"
+import { copy } from "../../Bytes.js"
 import type { CalendarDate } from "../../schema/CalendarDate.js"
 import type * as Tlv from "../../tlv/Tlv.js"
 import type { Credential } from "../Applications.js"
@@ -21,7 +21,6 @@ import { readItems, selectApplication, tlvFileStep } from "../Read.js"
 import {
   type CardVerifiableCertificate,
   children,
-  dataError,
   date,
   encodedAll,
   parseCvc,
@@ -29,7 +28,8 @@ import {
   type Sex,
   type SexCode,
   sexCode,
-  sexOf
+  sexOf,
+  uint16Offsets
 } from "../Records.js"
 
 export const files = {
@@ -156,12 +156,7 @@ export const parseCardFace = (raw: Uint8Array, object: Tlv.Tlv, step: string): R
     const fields = yield* children(object, at(step, `${file} FF20`))
     const get = (tag: number, what: string, length?: number) =>
       required(fields, tag, at(step, `${file} ${tag.toString(16).toUpperCase()} (${what})`), length)
-    const offsetsObject = yield* get(0xdf21, "offsets")
-    if (offsetsObject.value.length % 2 !== 0)
-      return yield* dataError(at(step, `${file} DF21 (offsets)`), "an odd number of bytes for 16-bit offsets")
-    const offsets = Array.from({ length: offsetsObject.value.length / 2 }, (_, i) =>
-      readUint16(offsetsObject.value, 2 * i)
-    )
+    const offsets = yield* uint16Offsets((yield* get(0xdf21, "offsets")).value, at(step, `${file} DF21 (offsets)`))
     const birth = yield* get(0xdf22, "birth date", 8)
     const sex = yield* get(0xdf23, "sex", 1)
     const key = yield* get(0xdf24, "card public key")
