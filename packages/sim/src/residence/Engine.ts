@@ -21,12 +21,12 @@ import {
   tdesCbcDecrypt,
   tdesCbcEncrypt
 } from "@jpcard/core/crypto"
-import type { RandomSource } from "../internal/Random.js"
+import * as Random from "../internal/Random.js"
 import { encodeLength } from "../internal/Tlv.js"
 import * as Atr from "../iso7816/Atr.js"
 import * as CommandApdu from "../iso7816/CommandApdu.js"
 import * as Sw from "../iso7816/StatusWord.js"
-import { CardPoweredOffError, sw, withSw } from "../SimulatedCard.js"
+import { CardPoweredOffError, type SimulatedCard, sw, withSw } from "../SimulatedCard.js"
 
 /** The cipher and MAC of one generation. Every cipher is CBC with a zero IV. */
 export interface Suite {
@@ -114,10 +114,8 @@ export interface RandomnessOptions {
   readonly randoms?: ReadonlyArray<Uint8Array> | undefined
 }
 
-export interface Engine {
-  readonly transmit: (command: Uint8Array) => Uint8Array
-  readonly powerOn: () => void
-  readonly powerOff: () => void
+/** The card as the engine runs it: ATR, commands and power; a generation adds its files and metadata. */
+export interface Engine extends SimulatedCard {
   readonly inspect: () => State
 }
 
@@ -153,16 +151,17 @@ export const maxSmPlaintext = (blockSize: number, ne: number): number => {
 }
 
 /**
- * The protocol state machine over a file tree. The card starts powered on with the MF current. `random` supplies
- * RND.ICC (8 bytes per GET CHALLENGE) and K.ICC (16 bytes per successful MUTUAL AUTHENTICATE).
+ * The protocol state machine over a file tree. The card starts powered on with the MF current. `randomness`
+ * supplies RND.ICC (8 bytes per GET CHALLENGE) and K.ICC (16 bytes per successful MUTUAL AUTHENTICATE).
  */
 export const make = (options: {
   readonly cardNumber: string
   readonly tree: Tree
   readonly suite: Suite
-  readonly random: RandomSource
+  readonly randomness: RandomnessOptions
 }): Engine => {
-  const { tree, suite, random } = options
+  const { tree, suite } = options
+  const random = Random.make({ seed: options.randomness.seed, script: options.randomness.randoms })
   const cardNumberBytes = new TextEncoder().encode(options.cardNumber)
   const kEnc = deriveBaseKey(options.cardNumber)
   const kMac = kEnc
@@ -335,6 +334,7 @@ export const make = (options: {
   }
 
   return {
+    atr: ATR.slice(),
     transmit,
     powerOn: () => {
       reset()
@@ -354,6 +354,20 @@ export const make = (options: {
     })
   }
 }
+
+/** A card's files: DF → EF → content (`undefined` where the card type has no such EF). */
+type Files<F> = { readonly [D in keyof F]: { readonly [E in keyof F[D]]: Uint8Array | undefined } }
+
+/** A copy of every EF content of `files`, for a card's `files` getter: callers cannot change what the card serves. */
+export const copyFiles = <F extends Files<F>>(files: F): F =>
+  Object.fromEntries(
+    Object.entries(files).map(([df, efs]) => [
+      df,
+      Object.fromEntries(
+        Object.entries(efs as Record<string, Uint8Array | undefined>).map(([name, content]) => [name, content?.slice()])
+      )
+    ])
+  ) as F
 
 /** An EF of the tree, holding a private copy of `content`. */
 export const ef = (name: string, sfi: number, content: Uint8Array, access: Access): Ef => ({

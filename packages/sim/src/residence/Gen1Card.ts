@@ -16,7 +16,6 @@
  *
  * @since 0.1.0
  */
-import * as Random from "../internal/Random.js"
 import type { SimulatedCard } from "../SimulatedCard.js"
 import * as Engine from "./Engine.js"
 import { build, type ContentOptions, type Gen1Files } from "./Gen1Files.js"
@@ -83,39 +82,18 @@ export const make = (options: Options = {}): Gen1Card => {
     ],
     DF3: [ef("DF3/EF01", 0x02, files.df3.ef01, "auth")]
   }
-  const engine = Engine.make({
-    cardNumber: content.cardNumber,
-    tree,
-    suite: Engine.TDES,
-    random: Random.make({ seed: options.seed, script: options.randoms })
-  })
-
-  const copyFiles = (): Gen1Files => ({
-    mf: { ef01: files.mf.ef01.slice(), ef02: files.mf.ef02.slice() },
-    df1: { ef01: files.df1.ef01.slice(), ef02: files.df1.ef02.slice() },
-    df2: {
-      ef01: files.df2.ef01.slice(),
-      ef02: files.df2.ef02?.slice(),
-      ef03: files.df2.ef03?.slice(),
-      ef04: files.df2.ef04?.slice()
-    },
-    df3: { ef01: files.df3.ef01.slice() }
-  })
+  const engine = Engine.make({ cardNumber: content.cardNumber, tree, suite: Engine.TDES, randomness: options })
 
   return {
-    atr: ATR.slice(),
+    ...engine,
     cardNumber: content.cardNumber,
     cardType: content.cardType,
     get files() {
-      return copyFiles()
+      return Engine.copyFiles(files)
     },
     get checkCode() {
       return content.checkCode?.slice()
-    },
-    transmit: engine.transmit,
-    powerOn: engine.powerOn,
-    powerOff: engine.powerOff,
-    inspect: engine.inspect
+    }
   }
 }
 

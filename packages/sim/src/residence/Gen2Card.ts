@@ -17,7 +17,6 @@
  *
  * @since 0.1.0
  */
-import * as Random from "../internal/Random.js"
 import type { SimulatedCard } from "../SimulatedCard.js"
 import * as Engine from "./Engine.js"
 import { build, type CardType, type ContentOptions, type Gen2Files } from "./Gen2Files.js"
@@ -94,42 +93,21 @@ export const make = (options: Options = {}): Gen2Card => {
           [ef("DF2/EF01", 0x03, files.df2.ef03, "auth")],
     DF3: [ef("DF3/EF01", 0x02, files.df3.ef01, "auth")]
   }
-  const engine = Engine.make({
-    cardNumber: content.cardNumber,
-    tree,
-    suite: Engine.AES,
-    random: Random.make({ seed: options.seed, script: options.randoms })
-  })
-
-  const copyFiles = (): Gen2Files => ({
-    mf: { ef01: files.mf.ef01.slice(), ef02: files.mf.ef02.slice() },
-    df1: {
-      ef01: files.df1.ef01.slice(),
-      ef02: files.df1.ef02.slice(),
-      ef03: files.df1.ef03.slice(),
-      ef04: files.df1.ef04.slice()
-    },
-    df2: { ef01: files.df2.ef01?.slice(), ef02: files.df2.ef02?.slice(), ef03: files.df2.ef03.slice() },
-    df3: { ef01: files.df3.ef01.slice() }
-  })
+  const engine = Engine.make({ cardNumber: content.cardNumber, tree, suite: Engine.AES, randomness: options })
 
   return {
-    atr: ATR.slice(),
+    ...engine,
     cardNumber: content.cardNumber,
     cardType: content.cardType,
     get files() {
-      return copyFiles()
+      return Engine.copyFiles(files)
     },
     get signature() {
       return content.signature.slice()
     },
     get signedData() {
       return content.signedData.slice()
-    },
-    transmit: engine.transmit,
-    powerOn: engine.powerOn,
-    powerOff: engine.powerOff,
-    inspect: engine.inspect
+    }
   }
 }
 
