@@ -5,24 +5,14 @@ import { Effect } from "effect"
 import * as ResidenceGen1 from "../src/residence/Gen1Card.js"
 import * as SimTransport from "../src/SimTransport.js"
 import { CardPoweredOffError } from "../src/SimulatedCard.js"
-import { hex, selectDf, smReadExtended, split, toHex } from "./host.js"
+import { hex, SPEC, selectDf, smReadExtended, toHex, transmit } from "./host.js"
 
-const transmit = (h: string | Uint8Array) =>
-  CardTransport.use((t) => t.transmit(typeof h === "string" ? hex(h) : h)).pipe(Effect.map(split))
-
-const SPEC_MA = hex(`00 82 00 00 28 93 77 45 C2 08 83 A1 BA D1 E0 41 93 72 2A 15 92 37 8F 81 A8 F1 DC 58 91 57 AE B0
-  F7 54 4F A1 BA 1A D7 FB 6A 33 89 E0 17 00`)
-const SPEC_VERIFY = hex("08 20 00 86 13 86 11 01 1A A8 29 73 DB 95 9A 81 1F 97 11 D7 28 F0 EE F6")
-const specCard = () =>
-  ResidenceGen1.make({
-    cardNumber: "AA12345678BB",
-    randoms: [hex("5A 6E 7E 38 51 62 B7 A3"), hex("19 D0 49 49 0F FF 52 EE DB FC B9 30 BC 81 0E D0")]
-  })
+const specCard = () => ResidenceGen1.make({ cardNumber: SPEC.cardNumber, randoms: [SPEC.rndIcc, SPEC.kIcc] })
 /** The spec's authentication over the transport. */
 const specLogin = Effect.gen(function* () {
   assert.strictEqual(toHex((yield* transmit("00 84 00 00 08")).data), "5A6E7E385162B7A3")
-  assert.strictEqual((yield* transmit(SPEC_MA)).swHex, "9000")
-  assert.strictEqual((yield* transmit(SPEC_VERIFY)).swHex, "9000")
+  assert.strictEqual((yield* transmit(SPEC.mutualAuthenticate)).swHex, "9000")
+  assert.strictEqual((yield* transmit(SPEC.verify)).swHex, "9000")
 })
 
 describe("SimTransport.layer", () => {

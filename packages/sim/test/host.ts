@@ -2,11 +2,29 @@
 // with the core's vector-tested primitives only. It deliberately does not use the reader in @jpcard/core.
 import { concat, fromHex, toHex } from "@jpcard/core/Bytes"
 import { pad, retailMac, sha1, tdesCbcDecrypt, tdesCbcEncrypt, unpad } from "@jpcard/core/crypto"
+import { CardTransport } from "@jpcard/core/transport/CardTransport"
+import { Effect } from "effect"
 import { expect } from "vitest"
 import type { SimulatedCard } from "../src/SimulatedCard.js"
 
 export const hex = fromHex
 export { toHex }
+
+export const utf8 = (text: string) => new TextEncoder().encode(text)
+
+/** `bytes` zero padded to `n`. */
+export const padTo = (bytes: Uint8Array, n: number) => {
+  const out = new Uint8Array(n)
+  out.set(bytes)
+  return out
+}
+
+/** A copy of `bytes` with the byte at `index` replaced: a corrupted command. */
+export const withByte = (bytes: Uint8Array, index: number, value: number): Uint8Array => {
+  const out = bytes.slice()
+  out[index] = value
+  return out
+}
 
 export interface Response {
   readonly data: Uint8Array
@@ -26,6 +44,10 @@ export const send = (card: SimulatedCard, command: string | Uint8Array): Respons
 /** Sends and returns the status word as 4 hex digits. */
 export const swOf = (card: SimulatedCard, command: string | Uint8Array): string => send(card, command).swHex
 
+/** Sends hex or bytes through the `CardTransport` in context and splits the answer. */
+export const transmit = (command: string | Uint8Array) =>
+  CardTransport.use((t) => t.transmit(typeof command === "string" ? fromHex(command) : command)).pipe(Effect.map(split))
+
 export const AID = {
   DF1: "D392F0004F0200000000000000000000",
   DF2: "D392F0004F0300000000000000000000",
@@ -40,6 +62,27 @@ export const baseKey = (cardNumber: string) => sha1(new TextEncoder().encode(car
 
 export const SPEC_RND_IFD = hex("11 22 33 44 55 66 77 88")
 export const SPEC_K_IFD = hex("40 41 42 43 44 45 46 47 48 49 4A 4B 4C 4D 4E 4F")
+
+/** 在留カード等仕様書 Ver 1.5, 別添2 (pp. 36–39): the worked example's card values and APDUs. */
+export const SPEC = {
+  cardNumber: "AA12345678BB",
+  rndIcc: hex("5A 6E 7E 38 51 62 B7 A3"),
+  kIcc: hex("19 D0 49 49 0F FF 52 EE DB FC B9 30 BC 81 0E D0"),
+  mutualAuthenticate: hex(`00 82 00 00 28 93 77 45 C2 08 83 A1 BA D1 E0 41
+    93 72 2A 15 92 37 8F 81 A8 F1 DC 58 91 57 AE B0
+    F7 54 4F A1 BA 1A D7 FB 6A 33 89 E0 17 00`),
+  mutualAuthenticateResponse: hex(`58 60 77 5B 4D 03 2C C5 64 BA 20 4B 8E A8 68 F6
+    94 A7 4E 74 75 A8 FE F2 40 58 8B DA 1A F4 96 CE
+    59 38 8F D6 CD 45 24 8B 90 00`),
+  verify: hex(`08 20 00 86 13 86 11 01 1A A8 29 73 DB 95 9A 81
+    1F 97 11 D7 28 F0 EE F6`),
+  selectDf1: hex("00 A4 04 0C 10 D3 92 F0 00 4F 02 00 00 00 00 00 00 00 00 00 00"),
+  readFront: hex("08 B0 85 00 00 00 04 96 02 00 00 00 00"),
+  readFace: hex("08 B0 86 00 00 00 04 96 02 00 00 00 00"),
+  selectDf3: hex("00 A4 04 0C 10 D3 92 F0 00 4F 04 00 00 00 00 00 00 00 00 00 00"),
+  readSignature: hex("00 B0 82 00 00 00 00"),
+  ksEnc: hex("CE 94 93 8E 19 E3 B9 7D F9 6E AB CE DC 17 15 CC")
+}
 
 /**
  * The block cipher of a generation, as the terminal uses it: CBC with IV 0, the 8-byte MAC of the authentication

@@ -18,7 +18,8 @@ import {
   smReadExtended,
   swOf,
   toHex,
-  verifyApdu
+  verifyApdu,
+  withByte
 } from "./host.js"
 
 const NUMBER = "AB12345678CD"
@@ -136,12 +137,8 @@ describe("GET CHALLENGE and MUTUAL AUTHENTICATE", () => {
     const good = mutualAuth(challenge())
     expect(swOf(c, concat(good.subarray(0, 4), hex("27"), good.subarray(5, 44), hex("00")))).toBe("6700")
     expect(swOf(c, concat(mutualAuth(challenge()).subarray(0, 45), hex("10")))).toBe("6700")
-    const p2 = mutualAuth(challenge())
-    p2[3] = 0x01
-    expect(swOf(c, p2)).toBe("6A86")
-    const sm = mutualAuth(challenge())
-    sm[0] = 0x08
-    expect(swOf(c, sm)).toBe("6882")
+    expect(swOf(c, withByte(mutualAuth(challenge()), 3, 0x01))).toBe("6A86") // P2
+    expect(swOf(c, withByte(mutualAuth(challenge()), 0, 0x08))).toBe("6882") // SM CLA
   })
 
   it("answers a MUTUAL AUTHENTICATE without Le (case 3) too", () => {
@@ -177,9 +174,7 @@ describe("VERIFY", () => {
   it("6982 in plain (CLA 00) and before MUTUAL AUTHENTICATE", () => {
     const c = card()
     const ks = authenticate(c, NUMBER)
-    const plain = verifyApdu(ks, NUMBER)
-    plain[0] = 0x00
-    expect(swOf(c, plain)).toBe("6982")
+    expect(swOf(c, withByte(verifyApdu(ks, NUMBER), 0, 0x00))).toBe("6982") // plain CLA
     expect(swOf(card(), verifyApdu(ks, NUMBER))).toBe("6982")
   })
 
@@ -187,17 +182,11 @@ describe("VERIFY", () => {
     const c = card()
     const ks = login(c, NUMBER)
     const good = verifyApdu(ks, NUMBER)
-    const wrongTag = good.slice()
-    wrongTag[5] = 0x87
-    expect(swOf(c, wrongTag)).toBe("6988")
-    const wrongIndicator = good.slice()
-    wrongIndicator[7] = 0x02
-    expect(swOf(c, wrongIndicator)).toBe("6988")
+    expect(swOf(c, withByte(good, 5, 0x87))).toBe("6988") // wrong tag
+    expect(swOf(c, withByte(good, 7, 0x02))).toBe("6988") // wrong padding-content indicator
     expect(swOf(c, concat(hex("08 20 00 86 12"), good.subarray(5, 23)))).toBe("6988")
     expect(swOf(c, "08 20 00 86")).toBe("6988")
-    const p2 = good.slice()
-    p2[3] = 0x80
-    expect(swOf(c, p2)).toBe("6A86")
+    expect(swOf(c, withByte(good, 3, 0x80))).toBe("6A86") // wrong P2
     expect(c.inspect().verified).toBe(true)
   })
 

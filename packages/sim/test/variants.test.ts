@@ -2,15 +2,9 @@
 import { describe, expect, it } from "vitest"
 import * as Fixtures from "../src/fixtures/data.js"
 import * as ResidenceGen1 from "../src/residence/Gen1Card.js"
-import { hex, login, openSm, selectDf, send, smReadExtended, swOf, toHex } from "./host.js"
+import { hex, login, openSm, padTo, selectDf, send, smReadExtended, swOf, toHex, utf8 } from "./host.js"
 
-const utf8 = (text: string) => new TextEncoder().encode(text)
 const zeros = (n: number) => "00".repeat(n)
-const padTo = (bytes: Uint8Array, n: number) => {
-  const out = new Uint8Array(n)
-  out.set(bytes)
-  return out
-}
 
 describe("default card (card type 1)", () => {
   const card = ResidenceGen1.make()
@@ -150,6 +144,12 @@ describe("variants", () => {
     expect(toHex(card.files.df1.ef01)).toBe(`D0821B5849492A000102${zeros(6994)}`)
     expect(toHex(card.files.df1.ef02)).toBe(`D1820BB80000000C6A502020${zeros(2992)}`)
     expect(toHex(card.files.mf.ef01)).toBe("C00430303032")
+  })
+
+  it("does not quote a rejected card number in the error: the number is the card's access key", () => {
+    expect(() => ResidenceGen1.make({ cardNumber: "AB12345678C" })).toThrow(
+      /^cardNumber: expected 2 upper-case letters, 8 digits and 2 upper-case letters$/
+    )
   })
 
   it("rejects invalid options with a RangeError naming the option", () => {

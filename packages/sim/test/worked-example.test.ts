@@ -2,27 +2,7 @@
 import { tdesCbcDecrypt } from "@jpcard/core/crypto"
 import { describe, expect, it } from "vitest"
 import * as ResidenceGen1 from "../src/residence/Gen1Card.js"
-import { hex, send, toHex } from "./host.js"
-
-const SPEC = {
-  cardNumber: "AA12345678BB",
-  rndIcc: hex("5A 6E 7E 38 51 62 B7 A3"),
-  kIcc: hex("19 D0 49 49 0F FF 52 EE DB FC B9 30 BC 81 0E D0"),
-  mutualAuthenticate: hex(`00 82 00 00 28 93 77 45 C2 08 83 A1 BA D1 E0 41
-    93 72 2A 15 92 37 8F 81 A8 F1 DC 58 91 57 AE B0
-    F7 54 4F A1 BA 1A D7 FB 6A 33 89 E0 17 00`),
-  mutualAuthenticateResponse: hex(`58 60 77 5B 4D 03 2C C5 64 BA 20 4B 8E A8 68 F6
-    94 A7 4E 74 75 A8 FE F2 40 58 8B DA 1A F4 96 CE
-    59 38 8F D6 CD 45 24 8B 90 00`),
-  verify: hex(`08 20 00 86 13 86 11 01 1A A8 29 73 DB 95 9A 81
-    1F 97 11 D7 28 F0 EE F6`),
-  selectDf1: hex("00 A4 04 0C 10 D3 92 F0 00 4F 02 00 00 00 00 00 00 00 00 00 00"),
-  readFront: hex("08 B0 85 00 00 00 04 96 02 00 00 00 00"),
-  readFace: hex("08 B0 86 00 00 00 04 96 02 00 00 00 00"),
-  selectDf3: hex("00 A4 04 0C 10 D3 92 F0 00 4F 04 00 00 00 00 00 00 00 00 00 00"),
-  readSignature: hex("00 B0 82 00 00 00 00"),
-  ksEnc: hex("CE 94 93 8E 19 E3 B9 7D F9 6E AB CE DC 17 15 CC")
-}
+import { hex, SPEC, send, toHex } from "./host.js"
 
 const specCard = (options: ResidenceGen1.Options = {}) =>
   ResidenceGen1.make({ cardNumber: SPEC.cardNumber, randoms: [SPEC.rndIcc, SPEC.kIcc], ...options })

@@ -11,6 +11,9 @@ import { sha256 } from "@jpcard/core/crypto"
 import * as Fixtures from "../fixtures/data.js"
 import { emsaPkcs1v15, parsePrivateKey, SHA256_DIGEST_INFO_PREFIX, signEncoded } from "../internal/Rsa.js"
 import { tlv, zeroPad } from "../internal/Tlv.js"
+import { ascii, checkCardNumber, checkPattern, DEFAULT_CARD_NUMBER } from "./Fields.js"
+
+export { DEFAULT_CARD_NUMBER } from "./Fields.js"
 
 /** What DF1/EF02 and DF3/EF01 hold on a card issued to a holder under 16 (§3.3.5, p. 12). */
 export interface Under16Options {
@@ -102,22 +105,10 @@ export const Capacity = {
   df3Ef01: 1464
 } as const
 
-export const DEFAULT_CARD_NUMBER = "AB12345678CD"
 export const DEFAULT_ADDRESS = "東京都千代田区丸の内９丁目９番９号"
 export const DEFAULT_COMPREHENSIVE_PERMISSION = "許可：原則週２８時間以内・風俗営業等の従事を除く"
 
 const encoder = new TextEncoder()
-
-const ascii = (text: string): Uint8Array => {
-  const out = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
-  return out
-}
-
-const checkPattern = (value: string, pattern: RegExp, what: string): string => {
-  if (!pattern.test(value)) throw new RangeError(`${what}: ${JSON.stringify(value)} does not match ${pattern}`)
-  return value
-}
 
 const utf8Field = (text: string, maxBytes: number, what: string, maxChars?: number): Uint8Array => {
   if (text.includes("\u0000")) throw new RangeError(`${what}: NUL characters cannot be stored (00 is the padding)`)
@@ -149,7 +140,7 @@ export const sign = (
 
 /** Builds every EF of the card from the options, validating them (a `RangeError` names the bad option). */
 export const build = (options: ContentOptions = {}): Gen1Content => {
-  const cardNumber = checkPattern(options.cardNumber ?? DEFAULT_CARD_NUMBER, /^[A-Z]{2}[0-9]{8}[A-Z]{2}$/, "cardNumber")
+  const cardNumber = checkCardNumber(options.cardNumber ?? DEFAULT_CARD_NUMBER)
   const cardType = options.cardType ?? "1"
   if (cardType !== "1" && cardType !== "2") throw new RangeError(`cardType: ${JSON.stringify(cardType)}`)
   const specVersion = checkPattern(options.specVersion ?? "0001", /^[0-9]{4}$/, "specVersion")

@@ -19,6 +19,9 @@ import { concat } from "@jpcard/core/Bytes"
 import * as Fixtures from "../fixtures/data.js"
 import { parsePrivateKey, signSha256 } from "../internal/Ecdsa.js"
 import { encodeLength, zeroPad } from "../internal/Tlv.js"
+import { ascii, checkCardNumber, checkPattern, DEFAULT_CARD_NUMBER } from "./Fields.js"
+
+export { DEFAULT_CARD_NUMBER } from "./Fields.js"
 
 export type CardType = "05" | "06"
 
@@ -174,8 +177,6 @@ type PrintedKey = (typeof PrintedEntries)[number]["key"]
 /** Length of the printed-entry values in the signed data (a 06 card's 34 bytes are zero padded to it). */
 export const SIGNED_ENTRIES_LENGTH = 53
 
-export const DEFAULT_CARD_NUMBER = "AB12345678CD"
-
 /**
  * Defaults of a 05 card, for the fixture holder NGUYEN VAN MAU (male, Vietnamese), 住居地 東京都港区港南５丁目５番３０号
  * (in the address image only), with 技術・人文知識・国際業務 for 3 years after an extension granted on 2025-04-01.
@@ -220,17 +221,6 @@ const tlv = (tag: ReadonlyArray<number>, value: Uint8Array): Uint8Array =>
 /** `tag ‖ 82 LL LL ‖ value`: the 3-byte length form, even for lengths below 256 (`DE 82 00 C8`, `DD 82 …`). */
 const tlvLong = (tag: number, value: Uint8Array): Uint8Array =>
   concat(Uint8Array.of(tag, 0x82, value.length >> 8, value.length & 0xff), value)
-
-const ascii = (text: string): Uint8Array => {
-  const out = new Uint8Array(text.length)
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
-  return out
-}
-
-const checkPattern = (value: string, pattern: RegExp, what: string): string => {
-  if (!pattern.test(value)) fail(what, `${JSON.stringify(value)} does not match ${pattern}`)
-  return value
-}
 
 /** A text value (UTF-8, no NUL) zero padded to `size` bytes. */
 const textValue = (text: string, size: number, what: string): Uint8Array => {
@@ -283,7 +273,7 @@ export const sign = (
 
 /** Builds every EF of the card from the options, validating them (a `RangeError` names the bad option). */
 export const build = (options: ContentOptions = {}): Gen2Content => {
-  const cardNumber = checkPattern(options.cardNumber ?? DEFAULT_CARD_NUMBER, /^[A-Z]{2}[0-9]{8}[A-Z]{2}$/, "cardNumber")
+  const cardNumber = checkCardNumber(options.cardNumber ?? DEFAULT_CARD_NUMBER)
   const cardType = options.cardType ?? "05"
   if (cardType !== "05" && cardType !== "06") fail("cardType", `${JSON.stringify(cardType)} is not "05" or "06"`)
   const residence = cardType === "05"

@@ -21,7 +21,8 @@ import {
   swOf,
   toHex,
   utf8,
-  verifyApdu
+  verifyApdu,
+  withByte
 } from "./host.js"
 
 const NUMBER = ResidenceGen2.DEFAULT_CARD_NUMBER
@@ -192,15 +193,9 @@ describe("authentication status words", () => {
     expect(swOf(card, verifyApdu(new Uint8Array(16), NUMBER))).toBe("6982")
     const ks = authenticate(card, NUMBER)
     const good = verifyApdu(ks, NUMBER)
-    const plain = good.slice()
-    plain[0] = 0x00
-    expect(swOf(card, plain)).toBe("6982")
-    const wrongTag = good.slice()
-    wrongTag[5] = 0x87
-    expect(swOf(card, wrongTag)).toBe("6988")
-    const wrongP2 = good.slice()
-    wrongP2[3] = 0x80
-    expect(swOf(card, wrongP2)).toBe("6A86")
+    expect(swOf(card, withByte(good, 0, 0x00))).toBe("6982") // plain CLA
+    expect(swOf(card, withByte(good, 5, 0x87))).toBe("6988") // wrong tag
+    expect(swOf(card, withByte(good, 3, 0x80))).toBe("6A86") // wrong P2
     // Format errors leave the state unchanged; the good VERIFY still works.
     expect(swOf(card, good)).toBe("9000")
   })

@@ -233,6 +233,12 @@ describe("other variants and options", () => {
     expect(() => ResidenceGen2.make({ sex: "\u0000" })).toThrow(/^sex/)
   })
 
+  it("does not quote a rejected card number in the error: the number is the card's access key", () => {
+    expect(() => ResidenceGen2.make({ cardNumber: "AB12345678C" })).toThrow(
+      /^cardNumber: expected 2 upper-case letters, 8 digits and 2 upper-case letters$/
+    )
+  })
+
   it("rejects bad card numbers, card types, spec versions, images and certificates", () => {
     expect(() => ResidenceGen2.make({ cardNumber: "ab12345678cd" })).toThrow(/^cardNumber/)
     expect(() => ResidenceGen2.make({ cardType: "1" as never })).toThrow(/^cardType/)
