@@ -8,11 +8,12 @@ import { describe, expect, it } from "vitest"
 import * as Fixtures from "../src/fixtures/data.js"
 import * as ResidenceGen1 from "../src/residence/Gen1Card.js"
 import { hex, login, selectDf, send, toHex } from "./host.js"
+import { big, rsaOpen } from "./rsa.js"
 
 const certificate = new X509Certificate(Fixtures.residenceGen1CardCertDer)
 const spki = certificate.publicKey.export({ type: "spki", format: "der" })
 const jwk = certificate.publicKey.export({ format: "jwk" })
-const b64url = (s: string) => BigInt(`0x${Buffer.from(s, "base64url").toString("hex")}`)
+const b64url = (s: string) => big(Buffer.from(s, "base64url"))
 const n = b64url(jwk.n!)
 const e = b64url(jwk.e!)
 
@@ -26,19 +27,7 @@ const webCryptoVerify = async (signature: Uint8Array, data: Uint8Array) => {
   return crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, Uint8Array.from(signature), Uint8Array.from(data))
 }
 
-const rsaPublic = (signature: Uint8Array): Uint8Array => {
-  let s = 0n
-  for (const b of signature) s = (s << 8n) | BigInt(b)
-  let m = 1n
-  let base = s % n
-  let exp = e
-  while (exp > 0n) {
-    if (exp & 1n) m = (m * base) % n
-    base = (base * base) % n
-    exp >>= 1n
-  }
-  return hex(m.toString(16).padStart(512, "0"))
-}
+const rsaPublic = (signature: Uint8Array): Uint8Array => rsaOpen({ n, e }, signature)
 
 describe("check code", () => {
   it("the fixture certificate is the test CA's card signer (RSA-2048) and chains to the test CA", () => {

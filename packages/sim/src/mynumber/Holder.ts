@@ -101,15 +101,18 @@ interface YearMonthDay {
   readonly day: number
 }
 
-/** Parses a Gregorian `YYYYMMDD` that names a real date, or throws a `RangeError` naming `what`. */
+/**
+ * Parses a Gregorian `YYYYMMDD` that names a real date, or throws a `RangeError` naming `what`. The messages do not
+ * quote the date: the birth date and the expiry are parts of 照合番号B and of the 生年月日 key.
+ */
 export const parseDate = (value: string, what: string): YearMonthDay => {
-  if (!/^[0-9]{8}$/.test(value)) throw new RangeError(`${what}: expected YYYYMMDD, got ${JSON.stringify(value)}`)
+  if (!/^[0-9]{8}$/.test(value)) throw new RangeError(`${what}: expected YYYYMMDD`)
   const year = Number(value.slice(0, 4))
   const month = Number(value.slice(4, 6))
   const day = Number(value.slice(6, 8))
   const date = new Date(Date.UTC(year, month - 1, day))
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
-    throw new RangeError(`${what}: ${value} is not a calendar date`)
+    throw new RangeError(`${what}: not a calendar date`)
   }
   return { year, month, day }
 }
@@ -127,7 +130,7 @@ const ERAS: ReadonlyArray<{ readonly name: string; readonly first: string; reado
 export const eraOf = (birthDate: string): { readonly era: string; readonly year: number } => {
   const { year } = parseDate(birthDate, "birth date")
   const era = ERAS.find((e) => birthDate >= e.first)
-  if (era === undefined) throw new RangeError(`birth date ${birthDate} is before 明治 (1868-01-25)`)
+  if (era === undefined) throw new RangeError("birth date: before 明治 (1868-01-25)")
   return { era: era.name, year: year - era.offset }
 }
 
@@ -141,7 +144,7 @@ const two = (n: number) => String(n).padStart(2, "0")
 export const birthDateDigits = (birthDate: string, calendar: BirthDateCalendar): string => {
   const { year, month, day } = parseDate(birthDate, "birth date")
   const yy = calendar === "japanese" ? eraOf(birthDate).year : year % 100
-  if (yy > 99) throw new RangeError(`era year ${yy} of ${birthDate} does not fit two digits`)
+  if (yy > 99) throw new RangeError("birth date: the era year does not fit two digits")
   return `${two(yy)}${two(month)}${two(day)}`
 }
 

@@ -151,6 +151,19 @@ describe("ATR and connection (§10)", () => {
 })
 
 describe("options", () => {
+  it("does not quote a rejected birth date or expiry: they make up 照合番号B and the 生年月日 key", () => {
+    expect(() => MyNumberCard.make({ holder: { birthDate: "19850230" } })).toThrow(
+      /^holder\.birthDate: not a calendar date$/
+    )
+    expect(() => MyNumberCard.make({ holder: { birthDate: "1985041" } })).toThrow(
+      /^holder\.birthDate: expected YYYYMMDD$/
+    )
+    expect(() => MyNumberCard.make({ holder: { expiry: "20351301" } })).toThrow(/^holder\.expiry: not a calendar date$/)
+    expect(() => MyNumberCard.make({ holder: { birthDate: "18680124" } })).toThrow(
+      /^birth date: before 明治 \(1868-01-25\)$/
+    )
+  })
+
   it("validates holder data, PINs and counters with a RangeError naming the field", () => {
     expect(() => MyNumberCard.make({ holder: { myNumber: "123456789012" } })).toThrow(/holder.myNumber/)
     expect(() => MyNumberCard.make({ holder: { birthDate: "19850230" } })).toThrow(/birthDate/)

@@ -1,9 +1,8 @@
 // 共通カードAP, 住基AP and the MF level (shared/reference/mynumber-card.md §3.4–§3.6, §4, §8.8) with raw APDUs.
 import { describe, expect, it } from "vitest"
-import * as Fixtures from "../../src/fixtures/data.js"
 import * as MyNumberCard from "../../src/mynumber/MyNumberCard.js"
 import {
-  big,
+  CVC_CA,
   concat,
   hex,
   ok,
@@ -20,7 +19,6 @@ import {
 } from "./host.js"
 
 const ascii = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
-const cvcCa = { n: big(Fixtures.myNumberCvcCaModulus), e: big(Fixtures.myNumberCvcCaExponent) }
 
 describe("共通カードAP", () => {
   it("§8.8: READ RECORD 1 of EF0001 (00 B2 01 04 00, or SFI 00 B2 01 0C 00) → 01 1C serial ‖ municipality ‖ expiry", () => {
@@ -149,12 +147,12 @@ describe("MF level (§3.6, §4 traps)", () => {
     const upper = ok(card, "00 CA 00 F8 00 00 00")
     expect(toHex(upper.subarray(0, 2))).toBe("5F4E") // template contents, no 7F21 header
     const root = parseCvc(upper)
-    expect(verifyPkcs1Sha256(cvcCa, root.body, root.signature)).toBe(true)
+    expect(verifyPkcs1Sha256(CVC_CA, root.body, root.signature)).toBe(true)
     expect(toHex(ok(card, "00 CA 00 F7 00"))).toBe(toHex(root.subject))
     const lower = parseCvc(ok(card, "00 CA 7F 21 00 00 00"))
     expect(toHex(lower.issuer)).toBe(toHex(root.subject))
     expect(verifyPkcs1Sha256(root.key, lower.body, lower.signature)).toBe(true)
-    expect(verifyPkcs1Sha256(cvcCa, lower.body, lower.signature)).toBe(false)
+    expect(verifyPkcs1Sha256(CVC_CA, lower.body, lower.signature)).toBe(false)
     expect(lower.key.n).toBe(card.publicKeys.mfLeaf.n)
   }, 30000)
 })

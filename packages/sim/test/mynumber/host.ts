@@ -4,12 +4,15 @@
 import { concat, fromHex, toHex } from "@jpcard/core/Bytes"
 import { sha256 } from "@jpcard/core/crypto"
 import { expect } from "vitest"
+import * as Fixtures from "../../src/fixtures/data.js"
+import * as MyNumberCard from "../../src/mynumber/MyNumberCard.js"
 import type { SimulatedCard } from "../../src/SimulatedCard.js"
 // Sending and splitting responses is the same for every card (ISO/IEC 7816-4 §5.1).
 import { type Response, send, split, swOf } from "../host.js"
+import { big, type PublicKey, rsaOpen } from "../rsa.js"
 
 export const hex = fromHex
-export { concat, type Response, send, sha256, split, swOf, toHex }
+export { concat, type PublicKey, type Response, rsaOpen, send, sha256, split, swOf, toHex }
 
 /** Sends and expects 90 00; returns the data. */
 export const ok = (card: SimulatedCard, command: string | Uint8Array): Uint8Array => {
@@ -32,6 +35,15 @@ export const selectDf = (df: keyof typeof AID): string => {
   return `00 A4 04 0C ${aid.length.toString(16).padStart(2, "0")} ${AID[df]}`
 }
 export const selectEf = (fid: number): string => `00 A4 02 0C 02 ${fid.toString(16).padStart(4, "0")}`
+
+/** A maker of fresh cards (`seed`, then the test's options) with the application `df` selected. */
+export const cardIn =
+  (df: keyof typeof AID, seed: number) =>
+  (options: MyNumberCard.Options = {}): MyNumberCard.MyNumberCard => {
+    const card = MyNumberCard.make({ seed, ...options })
+    expect(swOf(card, selectDf(df))).toBe("9000")
+    return card
+  }
 
 const ascii = (text: string) => new TextEncoder().encode(text)
 
@@ -64,6 +76,27 @@ export const readPhysical = (card: SimulatedCard): Uint8Array => {
 export const readEf = (card: SimulatedCard, fid: number): Uint8Array => {
   expect(swOf(card, selectEf(fid))).toBe("9000")
   return readPhysical(card)
+}
+
+/**
+ * §8.7 in a fresh session of `df` (nothing verified): GET CHALLENGE of 16 bytes, then COMPUTE SIGNATURE `80 2A 00 00`
+ * over DigestInfo(SHA-256(challenge)) with the AP's card key.
+ */
+export const signChallenge = (
+  card: SimulatedCard,
+  df: keyof typeof AID
+): { readonly challenge: Uint8Array; readonly signature: Uint8Array } => {
+  ok(card, selectDf(df))
+  const challenge = ok(card, "00 84 00 00 10")
+  expect(challenge.length).toBe(16)
+  const signature = ok(card, concat(hex("80 2A 00 00 33"), SHA256_PREFIX, sha256(challenge), hex("00")))
+  return { challenge, signature }
+}
+
+/** SELECT EF (expects 90 00), then READ BINARY of one byte: the status word says whether the EF may be read. */
+export const readSw = (card: SimulatedCard, fid: number): string => {
+  ok(card, selectEf(fid))
+  return swOf(card, "00 B0 00 00 01")
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -141,41 +174,16 @@ export const fields = (file: Uint8Array): { outer: Tlv; items: Array<Tlv>; get: 
   }
 }
 
+/** The 2-byte big-endian offsets of a `DF21` offset table (券面 records, reference §7). */
+export const offsetsOf = (table: Uint8Array): Array<number> =>
+  Array.from({ length: table.length >> 1 }, (_, i) => (table[2 * i]! << 8) | table[2 * i + 1]!)
+
 // ---------------------------------------------------------------------------------------------------------------------
 // RSA (test-side)
 // ---------------------------------------------------------------------------------------------------------------------
 
-export interface PublicKey {
-  readonly n: bigint
-  readonly e: bigint
-}
-
-export const big = (bytes: Uint8Array): bigint => {
-  let x = 0n
-  for (const b of bytes) x = (x << 8n) | BigInt(b)
-  return x
-}
-
-export const bytesOf = (value: bigint, length: number): Uint8Array => hex(value.toString(16).padStart(length * 2, "0"))
-
-const modPow = (base: bigint, exponent: bigint, modulus: bigint): bigint => {
-  let r = 1n
-  let b = base % modulus
-  let e = exponent
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % modulus
-    b = (b * b) % modulus
-    e >>= 1n
-  }
-  return r
-}
-
-/** s^e mod n as k bytes. */
-export const rsaOpen = (key: PublicKey, signature: Uint8Array): Uint8Array => {
-  const k = Math.ceil(key.n.toString(16).length / 2)
-  expect(signature.length).toBe(k)
-  return bytesOf(modPow(big(signature), key.e, key.n), k)
-}
+/** The test CVC CA's public key (it signs the kenhojo and kenkaku CVCs and the MF chain root). */
+export const CVC_CA: PublicKey = { n: big(Fixtures.myNumberCvcCaModulus), e: big(Fixtures.myNumberCvcCaExponent) }
 
 /** The payload T of an EMSA-PKCS1-v1_5 block `00 01 FF…FF 00 T`, or undefined when the block is malformed. */
 export const pkcs1Payload = (block: Uint8Array): Uint8Array | undefined => {

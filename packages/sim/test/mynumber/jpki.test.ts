@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest"
 import * as Fixtures from "../../src/fixtures/data.js"
 import * as MyNumberCard from "../../src/mynumber/MyNumberCard.js"
 import {
+  cardIn,
   concat,
   hex,
   importSpki,
@@ -28,11 +29,7 @@ import {
 const digestInfo = (message: Uint8Array) => concat(SHA256_PREFIX, sha256(message))
 const message = new TextEncoder().encode("jpcard: a message to sign")
 
-const jpki = (options: MyNumberCard.Options = {}) => {
-  const card = MyNumberCard.make({ seed: 1, ...options })
-  expect(swOf(card, selectDf("jpki"))).toBe("9000")
-  return card
-}
+const jpki = cardIn("jpki", 1)
 
 describe("JPKI AP: files", () => {
   it("token info: 160 bytes, label JPKIAPICCTOKEN2 space-padded (§8.3 reads 0x20 bytes)", () => {

@@ -1,24 +1,25 @@
 // 券面事項入力補助AP (kenhojo) driven with the raw APDUs of shared/reference/mynumber-card.md §8.1, §8.2, §8.7;
 // records checked against §7.1–§7.6 and §9 with test-side parsing and bigint RSA.
 import { describe, expect, it } from "vitest"
-import * as Fixtures from "../../src/fixtures/data.js"
 import * as MyNumberCard from "../../src/mynumber/MyNumberCard.js"
 import {
-  big,
+  CVC_CA,
+  cardIn,
   concat,
   fields,
   hex,
+  offsetsOf,
   ok,
   parseCardPublicKey,
   parseCvc,
   pkcs1Payload,
   readEf,
+  readSw,
   rsaOpen,
-  SHA256_PREFIX,
-  selectDf,
   selectEf,
   send,
   sha256,
+  signChallenge,
   swOf,
   toHex,
   verifyApdu,
@@ -26,14 +27,8 @@ import {
   verifyPkcs1Sha256
 } from "./host.js"
 
-const cvcCa = { n: big(Fixtures.myNumberCvcCaModulus), e: big(Fixtures.myNumberCvcCaExponent) }
 const utf8 = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
-
-const kenhojo = (options: MyNumberCard.Options = {}) => {
-  const card = MyNumberCard.make({ seed: 2, ...options })
-  expect(swOf(card, selectDf("kenhojo"))).toBe("9000")
-  return card
-}
+const kenhojo = cardIn("kenhojo", 2)
 
 describe("kenhojo: §8.1 and §8.2", () => {
   it("§8.1 byte for byte: SELECT, SELECT 0011, VERIFY 1234, SELECT 0001, READ BINARY Le 00 → 17 bytes", () => {
@@ -68,9 +63,7 @@ describe("kenhojo: §8.1 and §8.2", () => {
     const table = f.get(0xdf21).value
     expect(table.length).toBe(8)
     const tags = [0xdf22, 0xdf23, 0xdf24, 0xdf25]
-    tags.forEach((tag, i) => {
-      expect((table[2 * i]! << 8) | table[2 * i + 1]!).toBe(f.get(tag).start)
-    })
+    expect(offsetsOf(table)).toEqual(tags.map((tag) => f.get(tag).start))
     expect(utf8(f.get(0xdf22).value)).toBe("見本　花子")
     expect(utf8(f.get(0xdf23).value)).toBe("東京都千代田区霞が関２丁目１番２号")
     expect(utf8(f.get(0xdf24).value)).toBe("19850401")
@@ -81,15 +74,10 @@ describe("kenhojo: §8.1 and §8.2", () => {
 })
 
 describe("kenhojo: access rules (§3.2)", () => {
-  const read = (card: MyNumberCard.MyNumberCard, fid: number) => {
-    ok(card, selectEf(fid))
-    return swOf(card, "00 B0 00 00 01")
-  }
-
   it("nothing presented: 0001–0003 and 0006–0008 → 6982; 0004 and 0005 free", () => {
     const card = kenhojo()
-    for (const fid of [1, 2, 3, 6, 7, 8]) expect(read(card, fid), `EF${fid}`).toBe("6982")
-    for (const fid of [4, 5]) expect(read(card, fid), `EF${fid}`).toBe("9000")
+    for (const fid of [1, 2, 3, 6, 7, 8]) expect(readSw(card, fid), `EF${fid}`).toBe("6982")
+    for (const fid of [4, 5]) expect(readSw(card, fid), `EF${fid}`).toBe("9000")
   })
 
   it("照合番号A opens 0001, not 0002; 照合番号B opens 0002, not 0001; the PIN opens both; all three open 0003", () => {
@@ -102,7 +90,7 @@ describe("kenhojo: access rules (§3.2)", () => {
       const card = kenhojo()
       expect(verifyKey(card, key, value)).toBe("9000")
       for (const [fid, expected] of Object.entries(files))
-        expect(read(card, Number(fid)), `${key}/${fid}`).toBe(expected)
+        expect(readSw(card, Number(fid)), `${key}/${fid}`).toBe(expected)
     }
   }, 30000) // EF0006 holds a key generated on first use
 
@@ -144,7 +132,7 @@ describe("kenhojo: signed records (§7.3, §7.4, §7.6, §9)", () => {
     expect(cvcFile.length).toBe(568)
     expect(toHex(cvcFile.subarray(0, 5))).toBe("7F21820233")
     const cvc = parseCvc(cvcFile)
-    expect(verifyPkcs1Sha256(cvcCa, cvc.body, cvc.signature)).toBe(true)
+    expect(verifyPkcs1Sha256(CVC_CA, cvc.body, cvc.signature)).toBe(true)
     expect(toHex(cvc.issuer)).toBe(
       toHex(concat(new TextEncoder().encode("9000033"), hex("0805"), new TextEncoder().encode("001"), hex("00000000")))
     )
@@ -165,7 +153,7 @@ describe("kenhojo: signed records (§7.3, §7.4, §7.6, §9)", () => {
     // DF33 over the DF31 and DF32 TLVs as written, under the CVC's key.
     const signed = concat(f.get(0xdf31).raw, f.get(0xdf32).raw)
     expect(verifyPkcs1Sha256(cvc.key, signed, f.get(0xdf33).value)).toBe(true)
-    expect(verifyPkcs1Sha256(cvcCa, signed, f.get(0xdf33).value)).toBe(false)
+    expect(verifyPkcs1Sha256(CVC_CA, signed, f.get(0xdf33).value)).toBe(false)
   })
 
   it("EF0007 carries the card key, signed by the CVC's key; §8.7: the card key signs a challenge without PIN", () => {
@@ -176,10 +164,7 @@ describe("kenhojo: signed records (§7.3, §7.4, §7.6, §9)", () => {
     expect(verifyPkcs1Sha256(cvc.key, f.get(0xdf51).raw, f.get(0xdf52).value)).toBe(true)
     const cardKey = parseCardPublicKey(f.get(0xdf51).value)
     // Fresh session, nothing verified: GET CHALLENGE, then 80 2A 00 00 with DigestInfo(SHA-256(challenge)).
-    ok(card, selectDf("kenhojo"))
-    const challenge = ok(card, "00 84 00 00 10")
-    expect(challenge.length).toBe(16)
-    const signature = ok(card, concat(hex("80 2A 00 00 33"), SHA256_PREFIX, sha256(challenge), hex("00")))
+    const { challenge, signature } = signChallenge(card, "kenhojo")
     expect(verifyPkcs1Sha256(cardKey, challenge, signature)).toBe(true)
     // The card key does not verify the records, and the CVC key does not verify the challenge.
     expect(verifyPkcs1Sha256(cvc.key, challenge, signature)).toBe(false)

@@ -6,39 +6,30 @@ import * as Fixtures from "../../src/fixtures/data.js"
 import * as MyNumberCard from "../../src/mynumber/MyNumberCard.js"
 import * as Png from "../../src/mynumber/Png.js"
 import {
-  big,
+  CVC_CA,
+  cardIn,
   concat,
   fields,
   hex,
+  offsetsOf,
   ok,
   parseCardPublicKey,
   parseCvc,
   pkcs1Payload,
   readEf,
+  readSw,
   rsaOpen,
-  SHA256_PREFIX,
   selectDf,
-  selectEf,
   sha256,
+  signChallenge,
   swOf,
   toHex,
   verifyKey,
   verifyPkcs1Sha256
 } from "./host.js"
 
-const cvcCa = { n: big(Fixtures.myNumberCvcCaModulus), e: big(Fixtures.myNumberCvcCaExponent) }
 const ascii = (bytes: Uint8Array) => new TextDecoder().decode(bytes)
-
-const kenkaku = (options: MyNumberCard.Options = {}) => {
-  const card = MyNumberCard.make({ seed: 3, ...options })
-  expect(swOf(card, selectDf("kenkaku"))).toBe("9000")
-  return card
-}
-
-const read = (card: MyNumberCard.MyNumberCard, fid: number) => {
-  ok(card, selectEf(fid))
-  return swOf(card, "00 B0 00 00 01")
-}
+const kenkaku = cardIn("kenkaku", 3)
 
 describe("kenkaku: §8.6 card face with 照合番号B", () => {
   it("SELECT, 00 12, VERIFY 14 digits, read EF0002 in 256-byte chunks up to 5 + HHLL", () => {
@@ -64,9 +55,7 @@ describe("kenkaku: §8.6 card face with 照合番号B", () => {
     expect(f.items.map((t) => t.tag)).toEqual([0xdf21, ...order])
     const table = f.get(0xdf21).value
     expect(table.length).toBe(18)
-    order.forEach((tag, i) => {
-      expect((table[2 * i]! << 8) | table[2 * i + 1]!).toBe(f.get(tag).start)
-    })
+    expect(offsetsOf(table)).toEqual(order.map((tag) => f.get(tag).start))
     expect(ascii(f.get(0xdf22).value)).toBe("19850401")
     expect(ascii(f.get(0xdf23).value)).toBe("2")
     expect(ascii(f.get(0xdf29).value)).toBe("20350401")
@@ -80,7 +69,7 @@ describe("kenkaku: §8.6 card face with 照合番号B", () => {
   it("DF28: PKCS#1 v1.5 over 30 71 … 04 60 ‖ H1 ‖ H2 ‖ H3 (the triple digest), under the CVC's key", () => {
     const card = kenkaku()
     const cvc = parseCvc(readEf(card, 0x0004))
-    expect(verifyPkcs1Sha256(cvcCa, cvc.body, cvc.signature)).toBe(true)
+    expect(verifyPkcs1Sha256(CVC_CA, cvc.body, cvc.signature)).toBe(true)
     expect(verifyKey(card, 0x0012, card.verificationCodeB)).toBe("9000")
     const f = fields(readEf(card, 0x0002))
     const tlv = (tag: number) => f.get(tag).raw
@@ -101,8 +90,8 @@ describe("kenkaku: §8.6 card face with 照合番号B", () => {
 describe("kenkaku: access rules (§3.3, MC's measured scope)", () => {
   it("nothing presented: 0001, 0002, 0005, 0006 → 6982; 0003, 0004 free", () => {
     const card = kenkaku()
-    for (const fid of [1, 2, 5, 6]) expect(read(card, fid), `EF${fid}`).toBe("6982")
-    for (const fid of [3, 4]) expect(read(card, fid), `EF${fid}`).toBe("9000")
+    for (const fid of [1, 2, 5, 6]) expect(readSw(card, fid), `EF${fid}`).toBe("6982")
+    for (const fid of [3, 4]) expect(readSw(card, fid), `EF${fid}`).toBe("9000")
   })
 
   it("照合番号A opens 0002, 0005, 0006 but not 0001; B the same without 0005; the birth key only 0001", () => {
@@ -115,7 +104,7 @@ describe("kenkaku: access rules (§3.3, MC's measured scope)", () => {
       const card = kenkaku()
       expect(verifyKey(card, key, value(card))).toBe("9000")
       for (const [fid, expected] of Object.entries(files))
-        expect(read(card, Number(fid)), `${key}/${fid}`).toBe(expected)
+        expect(readSw(card, Number(fid)), `${key}/${fid}`).toBe(expected)
     }
   })
 
@@ -125,7 +114,7 @@ describe("kenkaku: access rules (§3.3, MC's measured scope)", () => {
     ok(card, selectDf("kenhojo"))
     expect(verifyKey(card, 0x0014, card.verificationCodeA)).toBe("9000")
     ok(card, selectDf("kenkaku"))
-    expect(read(card, 0x0002)).toBe("6982")
+    expect(readSw(card, 0x0002)).toBe("6982")
   })
 
   it("the birth key is era YYMMDD for a national, Western YYMMDD for a foreign resident", () => {
@@ -165,9 +154,7 @@ describe("kenkaku: signed records and the card key", () => {
     expect(a.get(0xdf12).value.length).toBe(265)
 
     // §8.7: GET CHALLENGE, 80 2A 00 00 <DigestInfo(SHA-256(challenge))> 00, no PIN, verifies under DF24's key.
-    ok(card, selectDf("kenkaku"))
-    const challenge = ok(card, "00 84 00 00 10")
-    const signature = ok(card, concat(hex("80 2A 00 00 33"), SHA256_PREFIX, sha256(challenge), hex("00")))
+    const { challenge, signature } = signChallenge(card, "kenkaku")
     const cardKey = parseCardPublicKey(face.get(0xdf24).value)
     expect(verifyPkcs1Sha256(cardKey, challenge, signature)).toBe(true)
     expect(verifyPkcs1Sha256(cvc.key, challenge, signature)).toBe(false)
