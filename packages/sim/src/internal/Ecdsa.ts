@@ -71,7 +71,3 @@ export const parsePrivateKey = (der: Uint8Array): Uint8Array => {
  */
 export const signSha256 = (privateScalar: Uint8Array, data: Uint8Array): Uint8Array =>
   Uint8Array.from(p384.sign(sha256(data), privateScalar, { prehash: false, lowS: false, format: "compact" }))
-
-/** The uncompressed public point `04 ‖ X ‖ Y` of a private scalar. */
-export const publicKeyOf = (privateScalar: Uint8Array): Uint8Array =>
-  Uint8Array.from(p384.getPublicKey(privateScalar, false))

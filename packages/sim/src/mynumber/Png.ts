@@ -73,9 +73,6 @@ const fold = (ch: string): string => {
   return ascii.toUpperCase()
 }
 
-/** Whether every character of `text` has a glyph (after folding). */
-export const canRender = (text: string): boolean => [...text].every((ch) => GLYPHS[fold(ch)] !== undefined)
-
 /**
  * Draws `text` in 6-pixel cells (× `scale`), glyphs 9 pixels high (× `scale`), vertically centred, starting at
  * `left`. The canvas is `minWidth` wide, or wider if the text needs it.
