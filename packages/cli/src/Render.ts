@@ -3,7 +3,7 @@
  * by path, other bytes become base64 (or a length, for text output), raw EF contents are left out (they go to the
  * saved read instead).
  */
-import type { ResidenceCard } from "@jpcard/core"
+import type { MyNumber, ResidenceCard } from "@jpcard/core"
 import { Effect, type FileSystem, Path } from "effect"
 import type { PlatformError } from "effect/PlatformError"
 import { extensionOf, toPng } from "./Images.js"
@@ -73,3 +73,24 @@ export const render = Effect.fn("cli.render")(function* (card: object, options: 
 /** A one-line summary of a residence card for progress output. */
 export const summary = (card: ResidenceCard.ResidenceCard): string =>
   `generation ${card.generation}, card type ${card.cardType}, ${card.filesRead.length} files`
+
+/** The basic four information (基本4情報) of a My Number card as printed: name, address, birth date, sex. */
+export const basicInfoData = (basic: MyNumber.Kenhojo.BasicInfo) => ({
+  name: basic.name,
+  address: basic.address,
+  birthDate: basic.birthDate,
+  sex: basic.sex
+})
+
+/**
+ * A My Number card's face as printed: birth date, sex, expiry, and the name, address and photo images. Not the
+ * security-code image (DF2A): it shows the security code, a part of 照合番号B.
+ */
+export const cardFaceData = (face: MyNumber.Kenkaku.CardFace) => ({
+  birthDate: face.birthDate,
+  sex: face.sex,
+  expiry: face.expiry,
+  nameImage: { format: "png", data: face.nameImage },
+  addressImage: { format: "png", data: face.addressImage },
+  photo: { format: "jpeg2000", data: face.photo }
+})

@@ -7,7 +7,7 @@ import { MyNumber, ResidenceCard } from "@jpcard/core"
 import { MyNumberCard, ResidenceGen1, ResidenceGen2, SimTransport, type SimulatedCard } from "@jpcard/sim"
 import { Console, Effect, Path } from "effect"
 import { Command, Flag } from "effect/cli"
-import { render, summary } from "../Render.js"
+import { basicInfoData, cardFaceData, render, summary } from "../Render.js"
 
 interface DemoCard {
   readonly name: string
@@ -103,18 +103,11 @@ const readMyNumberDemo = (outDir: string) =>
       const certificates = yield* MyNumber.Jpki.readCertificates({})
       const pinStatus = yield* MyNumber.MyNumberCard.readPinStatus()
       return {
-        basicInfo: { name: basic.name, address: basic.address, birthDate: basic.birthDate, sex: basic.sex },
+        basicInfo: basicInfoData(basic),
         // A fictitious number of the simulated card; the reader keeps real ones redacted until revealed on purpose.
         myNumber: number.myNumber.reveal(),
-        cardFace: {
-          birthDate: face.birthDate,
-          sex: face.sex,
-          expiry: face.expiry,
-          nameImage: { format: "png", data: face.nameImage },
-          addressImage: { format: "png", data: face.addressImage },
-          photo: { format: "jpeg2000", data: face.photo },
-          securityCodeImage: { format: "png", data: face.securityCodeImage }
-        },
+        // The simulated card's security code is fictitious: the demo shows its image too.
+        cardFace: { ...cardFaceData(face), securityCodeImage: { format: "png", data: face.securityCodeImage } },
         jpkiCertificates: certificates,
         pinStatus
       }

@@ -10,7 +10,7 @@ import { Command, Flag } from "effect/cli"
 import { InvalidInputError } from "../Errors.js"
 import { toggle } from "../Flags.js"
 import { makeOutDir, progress, toText } from "../Output.js"
-import { render, summary } from "../Render.js"
+import { basicInfoData, cardFaceData, render, summary } from "../Render.js"
 import * as SavedRead from "../SavedRead.js"
 import { optionalVariable, refusedArguments, refusedFlag, refuseOnCommandLine, secret } from "../Secrets.js"
 import { onCard, readerFlags } from "../Session.js"
@@ -279,23 +279,10 @@ const mynumber = Command.make(
       const basic = kenhojo?.basicInfo
       const face = kenkaku?.cardFace
       const data = {
-        ...(basic && items.includes("basic")
-          ? { basicInfo: { name: basic.name, address: basic.address, birthDate: basic.birthDate, sex: basic.sex } }
-          : {}),
+        ...(basic && items.includes("basic") ? { basicInfo: basicInfoData(basic) } : {}),
         // What this command is for: printed because it was asked for (`--items` can leave it out).
         ...(kenhojo?.myNumber && items.includes("my-number") ? { myNumber: kenhojo.myNumber.myNumber.reveal() } : {}),
-        ...(face
-          ? {
-              cardFace: {
-                birthDate: face.birthDate,
-                sex: face.sex,
-                expiry: face.expiry,
-                nameImage: { format: "png", data: face.nameImage },
-                addressImage: { format: "png", data: face.addressImage },
-                photo: { format: "jpeg2000", data: face.photo }
-              }
-            }
-          : {})
+        ...(face ? { cardFace: cardFaceData(face) } : {})
       }
       const outDir = Option.getOrUndefined(c.out)
       const rendered = yield* render(data, { outDir, warn, bytes: c.json ? "base64" : "length", embedImages: c.json })
