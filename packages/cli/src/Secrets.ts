@@ -90,18 +90,29 @@ export const refusedFlag = (name: string) => Flag.String(name).pipe(Flag.optiona
 
 /**
  * Refuses positional arguments and guessed secret flags. `instead` says where the command takes its secrets from.
+ *
+ * `variables` are the command's `--…-env` flags with the names they were given. A name shaped like a secret that no
+ * set variable has is the secret itself typed in the wrong place: it is refused first, as every later message
+ * (`instead` among them) names the variable.
  */
 export const refuseOnCommandLine = (
   args: ReadonlyArray<string>,
   flags: ReadonlyArray<readonly [kind: SecretKind, value: Option.Option<string>]>,
-  instead: string
-): Effect.Effect<void, SecretOnCommandLineError> =>
-  Effect.suspend(() => {
+  instead: string,
+  variables: ReadonlyArray<readonly [flag: string, name: string]> = []
+) =>
+  Effect.gen(function* () {
+    for (const [flag, name] of variables) {
+      const kind = looksLike(name)
+      if (kind !== "argument" && Option.isNone(yield* optionalVariable(name)))
+        return yield* new SecretOnCommandLineError({
+          kind,
+          instead: `${flag} takes the name of the environment variable that holds the secret, not the secret itself`
+        })
+    }
     for (const [kind, value] of flags)
-      if (Option.isSome(value)) return Effect.fail(new SecretOnCommandLineError({ kind, instead }))
-    const first = args[0]
-    if (first === undefined) return Effect.void
-    const kinds = args.map(looksLike)
-    const kind = kinds.find((k) => k !== "argument") ?? "argument"
-    return Effect.fail(new SecretOnCommandLineError({ kind, instead }))
+      if (Option.isSome(value)) return yield* new SecretOnCommandLineError({ kind, instead })
+    if (args.length === 0) return
+    const kind = args.map(looksLike).find((k) => k !== "argument") ?? "argument"
+    return yield* new SecretOnCommandLineError({ kind, instead })
   })

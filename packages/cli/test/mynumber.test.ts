@@ -148,6 +148,29 @@ describe("jpcard read mynumber", () => {
     expect(driver.transmitted()).toBe(0)
   })
 
+  it("refuses a PIN or password given where a --…-env flag takes a variable's name, without repeating it", async () => {
+    const driver = driverWith(simCard())
+    for (const [args, kind, secret] of [
+      [["read", "mynumber", "--pin-env", "1234"], "PIN", "1234"],
+      [["jpki", "sign", "--key", "authentication", "--digest", "00".repeat(32), "--pin-env", "1234"], "PIN", "1234"],
+      [["jpki", "certs", "--signing", "--password-env", "ABC12345"], "signing password", "ABC12345"]
+    ] as const) {
+      const result = await run(args, { driver })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain(`refusing a ${kind} on the command line`)
+      expect(result.stderr).toContain("takes the name of the environment variable that holds the secret")
+      expect(result.stderr + result.stdout).not.toContain(secret)
+    }
+    expect(driver.transmitted()).toBe(0)
+    // A variable of that shape that is set is a variable.
+    const card = simCard()
+    const named = await run(["read", "mynumber", "--pin-env", "MYPIN1"], {
+      driver: driverWith(card),
+      env: { MYPIN1: card.pins.kenhojo }
+    })
+    expect(named.code, named.stderr).toBe(0)
+  })
+
   it("a residence card where a My Number card is expected is a card error (exit code 3)", async () => {
     const { ResidenceGen1 } = await import("@jpcard/sim")
     const result = await run(["read", "mynumber"], {

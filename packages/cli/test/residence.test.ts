@@ -129,6 +129,21 @@ describe("jpcard read residence", () => {
     }
   })
 
+  it("refuses a card number given where --card-number-env takes a variable's name, without repeating it", async () => {
+    for (const args of [
+      ["read", "residence", "--card-number-env", NUMBER],
+      ["read", "residence", "--card-number-env", NUMBER, "--card-number", "x"]
+    ]) {
+      const driver = driverWith(ResidenceGen1.make({ seed: 5 }))
+      const result = await run(args, { driver })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain("refusing a card number on the command line")
+      expect(result.stderr).toContain("--card-number-env takes the name of the environment variable")
+      expect(result.stderr + result.stdout).not.toContain(NUMBER)
+      expect(driver.transmitted()).toBe(0)
+    }
+  })
+
   it("without the variable and without a terminal: a usage error naming the variable (exit code 2)", async () => {
     const result = await run(["read", "residence"], { driver: driverWith(ResidenceGen1.make()) })
     expect(result.code).toBe(2)

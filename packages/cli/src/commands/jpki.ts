@@ -85,7 +85,8 @@ const certs = Command.make(
       yield* refuseOnCommandLine(
         c.args,
         [["signing password", c.password]],
-        secretsInstead("JPCARD_PIN", c.passwordEnv)
+        secretsInstead("JPCARD_PIN", c.passwordEnv),
+        [["--password-env", c.passwordEnv]]
       )
       const password = c.signing ? yield* signingPassword(c.passwordEnv) : undefined
       const certificates = yield* onCard(
@@ -242,7 +243,11 @@ const sign = Command.make(
           ["PIN", c.pin],
           ["signing password", c.password]
         ],
-        secretsInstead(c.pinEnv, c.passwordEnv)
+        secretsInstead(c.pinEnv, c.passwordEnv),
+        [
+          ["--pin-env", c.pinEnv],
+          ["--password-env", c.passwordEnv]
+        ]
       )
       const fs = yield* FileSystem.FileSystem
       const file = Option.getOrUndefined(c.file)

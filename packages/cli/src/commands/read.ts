@@ -66,7 +66,8 @@ const residence = Command.make(
       yield* refuseOnCommandLine(
         c.args,
         [["card number", c.cardNumber]],
-        `Set ${c.cardNumberEnv} in the environment (or name another variable with --card-number-env), or run jpcard in a terminal and type the number at the prompt, which does not echo it`
+        `Set ${c.cardNumberEnv} in the environment (or name another variable with --card-number-env), or run jpcard in a terminal and type the number at the prompt, which does not echo it`,
+        [["--card-number-env", c.cardNumberEnv]]
       )
       const verifying = c.verify || c.trustTestCa || Option.isSome(c.trust)
       const trust = verifying ? yield* residenceTrust(c) : undefined
@@ -226,7 +227,8 @@ const mynumber = Command.make(
           ["PIN", c.pin],
           ["照合番号B", c.verificationNumberBFlag]
         ],
-        `Set ${c.pinEnv} (see --pin-env), or JPCARD_VERIFICATION_NUMBER_B or its parts with --with verification-number-b, or run jpcard in a terminal and type them at the prompt, which does not echo them`
+        `Set ${c.pinEnv} (see --pin-env), or JPCARD_VERIFICATION_NUMBER_B or its parts with --with verification-number-b, or run jpcard in a terminal and type them at the prompt, which does not echo them`,
+        [["--pin-env", c.pinEnv]]
       )
       const items = yield* parseItems(c.items, c.with)
       const verifying = c.verify || c.trustTestCa
