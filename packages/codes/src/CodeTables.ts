@@ -17,7 +17,14 @@
  * @since 0.1.0
  */
 import { Context, Effect, FileSystem, Layer, type PlatformError, Schema, SchemaGetter } from "effect"
-import { type CodedValue, CodedValue as CodedValueSchema, raw, type Source, stripPadding } from "./CodedValue.js"
+import {
+  type CodedValue,
+  CodedValue as CodedValueSchema,
+  labelled,
+  raw,
+  type Source,
+  stripPadding
+} from "./CodedValue.js"
 import * as Nationality from "./Nationality.js"
 import {
   type DecodeOptions,
@@ -75,12 +82,8 @@ const inferredNumeric: Source = {
   ref: "codes.md §10.1: read as ISO 3166-1 numeric (eringoio's parser test uses 392); the ISA table is NOT PUBLIC"
 }
 
-const nationalityValue = (code: string, entry: Nationality.NationalityEntry, source: Source): CodedValue => ({
-  code,
-  label: entry.en === undefined ? { ja: entry.ja } : { ja: entry.ja, en: entry.en },
-  source,
-  key: entry.key
-})
+const nationalityValue = (code: string, entry: Nationality.NationalityEntry, source: Source): CodedValue =>
+  labelled(code, entry, source, entry.key)
 
 /** The public, inferred reading of a `C8` code (see the module documentation). */
 export const inferNationality = (code: string): CodedValue => {
@@ -142,13 +145,7 @@ export const makeOfficial = (table: OfficialTable, options?: OfficialOptions): C
   const lookup = (kind: CodeKind, code: string): CodedValue => {
     const map = maps.get(kind)
     const entry = map?.get(code) ?? map?.get(stripPadding(code))
-    if (entry === undefined) return fallback(kind, code)
-    return {
-      code,
-      label: entry.en === undefined ? { ja: entry.ja } : { ja: entry.ja, en: entry.en },
-      source,
-      ...(entry.key === undefined ? {} : { key: entry.key })
-    }
+    return entry === undefined ? fallback(kind, code) : labelled(code, entry, source, entry.key)
   }
   const byKind = new Map(kinds.map((k) => [k, table.entries.filter((e) => e.kind === k)]))
   return {
@@ -180,25 +177,24 @@ export const layer: Layer.Layer<CodeTables> = layerPublic
 export const layerOfficial = (table: OfficialTable, options?: OfficialOptions): Layer.Layer<CodeTables> =>
   Layer.sync(CodeTables, () => makeOfficial(table, options))
 
+/** Serves the table `parsed` gives. */
+const layerParsed = <E, R>(parsed: Effect.Effect<OfficialTable, E, R>, options: OfficialOptions | undefined) =>
+  Layer.effect(
+    CodeTables,
+    Effect.map(parsed, (table) => makeOfficial(table, options))
+  )
+
 /** Parses, validates and serves a CSV table (content, not a path). */
 export const layerOfficialCsv = (
   content: string | Uint8Array,
   options?: OfficialOptions & DecodeOptions
-): Layer.Layer<CodeTables, OfficialTableError> =>
-  Layer.effect(
-    CodeTables,
-    Effect.map(parseCsv(content, options), (table) => makeOfficial(table, options))
-  )
+): Layer.Layer<CodeTables, OfficialTableError> => layerParsed(parseCsv(content, options), options)
 
 /** Parses, validates and serves a JSON table (content, not a path). */
 export const layerOfficialJson = (
   content: string | Uint8Array,
   options?: OfficialOptions & DecodeOptions
-): Layer.Layer<CodeTables, OfficialTableError> =>
-  Layer.effect(
-    CodeTables,
-    Effect.map(parseJson(content, options), (table) => makeOfficial(table, options))
-  )
+): Layer.Layer<CodeTables, OfficialTableError> => layerParsed(parseJson(content, options), options)
 
 /**
  * Reads a table file through Effect's platform-neutral `FileSystem` service (provide e.g. `NodeServices.layer`
@@ -209,15 +205,14 @@ export const layerOfficialFile = (
   path: string,
   options?: OfficialOptions & DecodeOptions & { readonly format?: "csv" | "json" }
 ): Layer.Layer<CodeTables, OfficialTableError | PlatformError.PlatformError, FileSystem.FileSystem> =>
-  Layer.effect(
-    CodeTables,
+  layerParsed(
     Effect.gen(function* () {
       const fs = yield* FileSystem.FileSystem
       const bytes = yield* fs.readFile(path)
       const format = options?.format ?? (/\.json$/i.test(path) ? "json" : "csv")
-      const table = yield* parse(bytes, format, options)
-      return makeOfficial(table, options)
-    })
+      return yield* parse(bytes, format, options)
+    }),
+    options
   )
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -122,13 +122,21 @@ export interface Table<E extends Entry> {
   readonly FromCode: Schema.decodeTo<typeof CodedValue, Schema.String>
 }
 
-/** Turns an entry into the decoded value of its code. */
-export const fromEntry = (entry: Entry, key?: string): CodedValue => ({
-  code: entry.code,
-  label: entry.en === undefined ? { ja: entry.ja } : { ja: entry.ja, en: entry.en },
-  source: entry.source,
+/** The decoded value of `code`: labelled with an entry's names, the mapping's `source` and the entry's `key`. */
+export const labelled = (
+  code: string,
+  names: { readonly ja: string; readonly en?: string | undefined },
+  source: Source,
+  key?: string
+): CodedValue => ({
+  code,
+  label: names.en === undefined ? { ja: names.ja } : { ja: names.ja, en: names.en },
+  source,
   ...(key === undefined ? {} : { key })
 })
+
+/** Turns an entry into the decoded value of its code. */
+export const fromEntry = (entry: Entry, key?: string): CodedValue => labelled(entry.code, entry, entry.source, key)
 
 /**
  * Schema string → `CodedValue` through a lookup function. The lookup must return `{ code }` (never throw) for
