@@ -29,8 +29,11 @@ const assertSource = (where: string, source: unknown) => {
   const s = source as CodedValue.Source
   if (s.provenance === "INFERRED") assert.isTrue(s.inferred, `${where}: INFERRED provenance must be marked inferred`)
 }
-const unique = (where: string, values: ReadonlyArray<string>) =>
+/** No two `items` share a value (`value` of each item; the items themselves by default). */
+const unique = <A>(where: string, items: ReadonlyArray<A>, value: (item: A) => unknown = (item) => item) => {
+  const values = items.map(value)
   assert.strictEqual(new Set(values).size, values.length, `${where}: duplicate values`)
+}
 
 describe("closed code tables", () => {
   it("the known codes of codes.md §1, §3–§6", () => {
@@ -66,10 +69,7 @@ describe("closed code tables", () => {
 
   it("every table is well formed: unique codes, Japanese labels, valid provenance", () => {
     for (const [name, table] of Object.entries(closedTables)) {
-      unique(
-        name,
-        table.entries.map((e) => e.code)
-      )
+      unique(name, table.entries, (e) => e.code)
       for (const e of table.entries) {
         assert.isNotEmpty(e.ja, `${name} ${e.code}`)
         assertSource(`${name} ${e.code}`, e.source)
@@ -126,14 +126,8 @@ describe("closed code tables", () => {
 describe("StatusOfResidence", () => {
   it("lists every status and 号 of codes.md §8.1 with unique keys", () => {
     assert.strictEqual(StatusOfResidence.entries.length, 40)
-    unique(
-      "keys",
-      StatusOfResidence.entries.map((e) => e.key)
-    )
-    unique(
-      "ja",
-      StatusOfResidence.entries.map((e) => e.ja)
-    )
+    unique("keys", StatusOfResidence.entries, (e) => e.key)
+    unique("ja", StatusOfResidence.entries, (e) => e.ja)
     for (const e of StatusOfResidence.entries) {
       assert.match(e.key, /^[a-z0-9_]+$/)
       assertSource(e.key, e.source)
@@ -227,26 +221,15 @@ describe("Nationality", () => {
   })
 
   it("every entry is well formed", () => {
-    unique(
-      "keys",
-      Nationality.entries.map((e) => e.key)
-    )
-    unique(
-      "ja",
-      Nationality.entries.map((e) => e.ja)
-    )
+    unique("keys", Nationality.entries, (e) => e.key)
+    unique("ja", Nationality.entries, (e) => e.ja)
     const isos = Nationality.entries.flatMap((e) => (e.iso === undefined ? [] : [e.iso]))
-    unique(
-      "alpha-2",
-      isos.map((i) => i.alpha2)
-    )
-    unique(
-      "alpha-3",
-      isos.map((i) => i.alpha3)
-    )
+    unique("alpha-2", isos, (i) => i.alpha2)
+    unique("alpha-3", isos, (i) => i.alpha3)
     unique(
       "numeric",
-      isos.flatMap((i) => (i.numeric === undefined ? [] : [i.numeric]))
+      isos.filter((i) => i.numeric !== undefined),
+      (i) => i.numeric
     )
     for (const e of Nationality.entries) {
       assertSource(e.key, e.source)
@@ -290,10 +273,7 @@ describe("Nationality", () => {
   })
 
   it("ICAO codes point at existing entries", () => {
-    unique(
-      "icao",
-      Nationality.icaoCodes.map((i) => i.code)
-    )
+    unique("icao", Nationality.icaoCodes, (i) => i.code)
     for (const i of Nationality.icaoCodes) if (i.key !== undefined) assert.isDefined(Nationality.byKey(i.key), i.code)
   })
 })
@@ -301,10 +281,7 @@ describe("Nationality", () => {
 describe("PermissionType", () => {
   it("lists the 8 types of codes.md §11", () => {
     assert.strictEqual(PermissionType.entries.length, 8)
-    unique(
-      "keys",
-      PermissionType.entries.map((e) => e.key)
-    )
+    unique("keys", PermissionType.entries, (e) => e.key)
     for (const e of PermissionType.entries) {
       assertSource(e.key, e.source)
       assert.isTrue(e.source.inferred, `${e.key}: the printed form is INFERRED`)
