@@ -31,7 +31,10 @@ const pemToDer = (pem) => {
   return Buffer.from(body[1].replace(/\s+/g, ""), "base64")
 }
 
-const chunk = (s, n) => s.match(new RegExp(`.{1,${n}}`, "g")) ?? []
+// A long string as an array of 100-character literals joined back together, for a field of an array entry.
+const joinedLiteral = (s) => `[
+${(s.match(/.{1,100}/g) ?? []).map((line) => `      ${JSON.stringify(line)}`).join(",\n")}
+    ].join("")`
 
 // --- J-LIS JPKI roots -------------------------------------------------------------------------------------------
 const readme = readFileSync(join(trust, "README.md"), "utf8")
@@ -73,11 +76,7 @@ ${roots
     purpose: ${JSON.stringify(r.purpose)},
     generation: ${JSON.stringify(r.generation)},
     sha256: ${JSON.stringify(r.sha256)},
-    derBase64: [
-${chunk(r.der.toString("base64"), 100)
-  .map((line) => `      ${JSON.stringify(line)}`)
-  .join(",\n")}
-    ].join("")
+    derBase64: ${joinedLiteral(r.der.toString("base64"))}
   }`
   )
   .join(",\n")}
@@ -113,11 +112,7 @@ ${cvc.keys
     profile: ${JSON.stringify(k.profile)},
     describes: ${JSON.stringify(k.describes)},
     exponent: ${JSON.stringify(k.exponent.toUpperCase())},
-    modulus: [
-${chunk(k.modulus.toUpperCase(), 100)
-  .map((line) => `      ${JSON.stringify(line)}`)
-  .join(",\n")}
-    ].join("")
+    modulus: ${joinedLiteral(k.modulus.toUpperCase())}
   }`
   )
   .join(",\n")}
