@@ -133,6 +133,15 @@ export const certificate = (spec: CertSpec): Uint8Array => {
   return seq(enc, tbs, algorithmIdentifier(spec.alg, nullParams, enc), bitString(signWith(spec.alg, spec.signer, tbs)))
 }
 
+/** A self-signed certificate: `name` issues itself, signed by `key`'s private half. */
+export const selfSigned = (
+  name: Uint8Array,
+  key: { readonly publicKey: KeyObject; readonly privateKey: KeyObject },
+  alg: Alg,
+  extensions: ReadonlyArray<Uint8Array> = []
+): Uint8Array =>
+  certificate({ issuer: name, subject: name, publicKey: key.publicKey, alg, signer: key.privateKey, extensions })
+
 export interface CrlSpec {
   readonly issuer: Uint8Array
   readonly thisUpdate: Date

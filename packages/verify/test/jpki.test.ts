@@ -142,14 +142,7 @@ describe("JPKI certificates under the simulator's test PKI (custom anchors)", ()
       const rootName = D.name({}, "jpcard TEST root")
       const midName = D.name({}, "jpcard TEST intermediate")
       const caExt = [D.basicConstraints(true), D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])]
-      const root = D.certificate({
-        issuer: rootName,
-        subject: rootName,
-        publicKey: rootKey.publicKey,
-        alg: "rsa-sha256",
-        signer: rootKey.privateKey,
-        extensions: caExt
-      })
+      const root = D.selfSigned(rootName, rootKey, "rsa-sha256", caExt)
       const mid = D.certificate({
         issuer: rootName,
         subject: midName,

@@ -27,6 +27,15 @@ const cvcTrust = Trust.customCvcTrust(
     name: "jpcard sim CVC CA"
   }))
 )
+/** A fresh nonce, the card's proof of presence with the card key of `application`, and its check against `record`. */
+const provePresence = (record: MyNumber.RecordReport, application: "kenhojo" | "kenkaku") =>
+  Effect.gen(function* () {
+    const nonce = MyNumber.makeChallenge()
+    const proof = yield* on(CardPresence.provePresence({ application, nonce })).pipe(Effect.provide(SecureRandom.layer))
+    const presence = yield* MyNumber.verifyCardPresence(MyNumber.presenceFromProof(record, proof, nonce), { at })
+    return { nonce, proof, presence }
+  })
+
 const jpkiTrust = Trust.customJpkiTrust([Fixtures.myNumberJpkiAuthCaCertDer, Fixtures.myNumberJpkiSignCaCertDer], {
   label: "jpcard sim"
 })
@@ -49,11 +58,7 @@ describe("the simulated My Number card verifies end to end", () => {
       // Under the real J-LIS keys the simulator's CVC is unknown: never verified.
       expect((yield* MyNumber.verifyKenhojo(files, Trust.jlisCvcTrust(), { at })).verdict).toBe("unknown-issuer")
 
-      const nonce = MyNumber.makeChallenge()
-      const proof = yield* on(CardPresence.provePresence({ application: "kenhojo", nonce })).pipe(
-        Effect.provide(SecureRandom.layer)
-      )
-      const presence = yield* MyNumber.verifyCardPresence(MyNumber.presenceFromProof(report, proof, nonce), { at })
+      const { proof, presence } = yield* provePresence(report, "kenhojo")
       expect(presence.verdict, presence.summary).toBe("verified")
       // Another session's nonce: refused.
       const other = yield* MyNumber.verifyCardPresence(
@@ -86,11 +91,7 @@ describe("the simulated My Number card verifies end to end", () => {
         "kenkaku.EF0002:verified",
         "kenkaku.EF0005:verified"
       ])
-      const nonce = MyNumber.makeChallenge()
-      const proof = yield* on(CardPresence.provePresence({ application: "kenkaku", nonce })).pipe(
-        Effect.provide(SecureRandom.layer)
-      )
-      const presence = yield* MyNumber.verifyCardPresence(MyNumber.presenceFromProof(report, proof, nonce), { at })
+      const { nonce, proof, presence } = yield* provePresence(report, "kenkaku")
       expect(presence.verdict, presence.summary).toBe("verified")
       // The kenkaku key's proof against the kenhojo record: refused.
       const kenhojo = yield* MyNumber.verifyKenhojo(

@@ -15,6 +15,17 @@ const ascii = (s: string) => new TextEncoder().encode(s)
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest())
 const rsaSign = (key: KeyObject, data: Uint8Array) => new Uint8Array(sign("sha256", data, key))
 
+/** DF21: the 2-byte offsets of `fields` from the file start, the first field at `first`. */
+const df21For = (first: number, fields: ReadonlyArray<Uint8Array>) => {
+  const offsets: Array<number> = []
+  let p = first
+  for (const f of fields) {
+    offsets.push(p)
+    p += f.length
+  }
+  return tlv(0xdf21, Uint8Array.from(offsets.flatMap((o) => [o >> 8, o & 0xff])))
+}
+
 export const cvcCaKey = privateKey(Fixtures.myNumberCvcCaKeyPkcs8Der)
 export const kenhojoApKey = privateKey(Fixtures.myNumberKenhojoApKeyPkcs8Der)
 export const kenkakuApKey = privateKey(Fixtures.myNumberKenkakuApKeyPkcs8Der)
@@ -66,13 +77,7 @@ const basic4 = () => {
   const offsetsLength = 2 + 1 + 8
   const total = offsetsLength + body.length
   const header = total < 0x80 ? 3 : 4
-  const offsets: Array<number> = []
-  let p = header + offsetsLength
-  for (const f of fields) {
-    offsets.push(p)
-    p += f.length
-  }
-  const df21 = tlv(0xdf21, Uint8Array.from(offsets.flatMap((o) => [o >> 8, o & 0xff])))
+  const df21 = df21For(header + offsetsLength, fields)
   return concat(tlv(0xff20, concat(df21, body)), hex("FFFFFF"))
 }
 export const ef0002 = basic4()
@@ -133,13 +138,7 @@ export const kkEf0002For = (signer = kenkakuApKey) => {
   const body = concat(...fields)
   const df21Length = 2 + 1 + 18
   const header = 5 // FF20 82 LL LL
-  const offsets: Array<number> = []
-  let p = header + df21Length
-  for (const f of fields) {
-    offsets.push(p)
-    p += f.length
-  }
-  const df21 = tlv(0xdf21, Uint8Array.from(offsets.flatMap((o) => [o >> 8, o & 0xff])))
+  const df21 = df21For(header + df21Length, fields)
   return { ef: tlv(0xff20, concat(df21, body)), fields: { df22, df23, df24, df25, df26, df27, df28, df29, df2a } }
 }
 export const kkEf0002 = kkEf0002For().ef

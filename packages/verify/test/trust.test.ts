@@ -29,6 +29,14 @@ const testPins = async () => [
   }
 ]
 
+/** A production store holding `anchor` alone. */
+const productionTrust = (anchor: Trust.CertificateAnchor): Trust.ResidenceTrust => ({
+  _tag: "ResidenceTrust",
+  profile: "production",
+  anchors: [anchor],
+  skipped: []
+})
+
 describe("pinned ISA fingerprints", () => {
   it("the embedded list is shared/trust/isa-residence-card-ca.json: 5 production, 1 official test", () => {
     const pins = Trust.pinnedResidenceAnchors
@@ -68,13 +76,7 @@ describe("pinned ISA fingerprints", () => {
       const pins = yield* Effect.promise(testPins)
       const anchor = yield* checkAgainstPins({ name: "sim_ca1.crt", bytes: gen1Ca }, "production", pins)
       expect(anchor.ref).toMatchObject({ name: "sim_ca1.crt", profile: "production", source: "pinned-fingerprint" })
-      const trust: Trust.ResidenceTrust = {
-        _tag: "ResidenceTrust",
-        profile: "production",
-        anchors: [anchor],
-        skipped: []
-      }
-      const report = yield* Residence.verifyGen1(gen1Input(), trust, { at })
+      const report = yield* Residence.verifyGen1(gen1Input(), productionTrust(anchor), { at })
       expect(report.verdict).toBe("verified")
       expect(report.anchor?.name).toBe("sim_ca1.crt")
       expect(report.summary).toContain("anchor=sim_ca1.crt (production)")
@@ -108,13 +110,7 @@ describe("pinned ISA fingerprints", () => {
       const anchor = yield* checkAgainstPins({ name: "sim_ca1.crt", bytes: gen1Ca }, "production", pins)
       // The simulator's CA2 file pinned as generation 1: the gen-2 card finds no anchor.
       const wrongGen = { ...anchor, certificate: (yield* Trust.customAnchors([gen2Ca]))[0]!.certificate }
-      const trust: Trust.ResidenceTrust = {
-        _tag: "ResidenceTrust",
-        profile: "production",
-        anchors: [wrongGen],
-        skipped: []
-      }
-      const report = yield* Residence.verifyGen2(gen2Input(), trust, { at })
+      const report = yield* Residence.verifyGen2(gen2Input(), productionTrust(wrongGen), { at })
       expect(report.verdict).toBe("unknown-issuer")
     })
   )

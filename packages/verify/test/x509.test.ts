@@ -216,14 +216,10 @@ describe("chain constraints (every trust failure)", () => {
   it.effect("untrusted chain: an anchor with the issuer's name but another key", () =>
     Effect.gen(function* () {
       const impostorKey = D.p384KeyPair()
-      const impostorCa = D.certificate({
-        issuer: ca2Name,
-        subject: ca2Name,
-        publicKey: impostorKey.publicKey,
-        alg: "ecdsa-sha384",
-        signer: impostorKey.privateKey,
-        extensions: [D.basicConstraints(true), D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])]
-      })
+      const impostorCa = D.selfSigned(ca2Name, impostorKey, "ecdsa-sha384", [
+        D.basicConstraints(true),
+        D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])
+      ])
       const report = yield* verifyWith(gen2Cert(), [impostorCa])
       expect(report.verdict).toBe("untrusted-chain")
       expect(report.checks.find((c) => c.object === "residence.gen2.certificate")?.detail).toContain("does not verify")
@@ -238,14 +234,7 @@ describe("chain constraints (every trust failure)", () => {
         [D.basicConstraints(false)],
         [D.basicConstraints(true), D.keyUsage([D.KU.digitalSignature])]
       ]) {
-        const anchor = D.certificate({
-          issuer: anchorName,
-          subject: anchorName,
-          publicKey: key.publicKey,
-          alg: "ecdsa-sha384",
-          signer: key.privateKey,
-          extensions
-        })
+        const anchor = D.selfSigned(anchorName, key, "ecdsa-sha384", extensions)
         const leaf = gen2Cert({ issuer: anchorName, signer: key.privateKey })
         const report = yield* verifyWith(leaf, [anchor])
         expect(report.verdict).toBe("untrusted-chain")
@@ -258,13 +247,7 @@ describe("chain constraints (every trust failure)", () => {
     Effect.gen(function* () {
       const key = D.p384KeyPair()
       const anchorName = D.name({}, "jpcard TEST bare anchor")
-      const anchor = D.certificate({
-        issuer: anchorName,
-        subject: anchorName,
-        publicKey: key.publicKey,
-        alg: "ecdsa-sha384",
-        signer: key.privateKey
-      })
+      const anchor = D.selfSigned(anchorName, key, "ecdsa-sha384")
       const leaf = gen2Cert({ issuer: anchorName, signer: key.privateKey })
       const report = yield* verifyWith(leaf, [anchor])
       expect(report.verdict, report.summary).toBe("verified")
@@ -323,14 +306,7 @@ describe("chain constraints (every trust failure)", () => {
     Effect.gen(function* () {
       const caKey = D.rsaKeyPair()
       const caName = D.name({}, "jpcard TEST PSS CA")
-      const ca = D.certificate({
-        issuer: caName,
-        subject: caName,
-        publicKey: caKey.publicKey,
-        alg: "rsa-sha256",
-        signer: caKey.privateKey,
-        extensions: [D.basicConstraints(true), D.keyUsage([D.KU.keyCertSign])]
-      })
+      const ca = D.selfSigned(caName, caKey, "rsa-sha256", [D.basicConstraints(true), D.keyUsage([D.KU.keyCertSign])])
       const tbs = D.tbsOf({
         issuer: caName,
         subject: D.name({}, "leaf"),
