@@ -31,11 +31,18 @@ const card = (protocol: "T0" | "T1" = "T1") => {
   }
 }
 
+/** Two readers, R0 with `readerOptions`; `onR0` runs `use` in one session on R0, released when `use` ends. */
 const setup = (readerOptions: TestDriver.TestReaderOptions = {}) => {
   const pcsc = TestDriver.make()
   pcsc.addReader(R0, readerOptions)
   pcsc.addReader(R1)
-  return { pcsc, binding: Pcsc.layerDriver(pcsc) }
+  const binding = Pcsc.layerDriver(pcsc)
+  const onR0 = <A, E, R>(
+    use: (s: PcscTransport.Session) => Effect.Effect<A, E, R>,
+    options: PcscTransport.SessionOptions = {}
+  ) =>
+    Effect.scoped(Effect.flatMap(PcscTransport.session({ reader: R0, ...options }), use)).pipe(Effect.provide(binding))
+  return { pcsc, binding, onR0 }
 }
 
 const errorOf = (exit: Exit.Exit<unknown, unknown>): TransportError => {
@@ -71,26 +78,22 @@ describe("PcscTransport.session", () => {
 
   it.live("disposition leave keeps the card's state after a successful session", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       pcsc.insert(R0, card())
-      yield* Effect.scoped(PcscTransport.session({ reader: R0, disposition: "leave" })).pipe(Effect.provide(binding))
+      yield* onR0(Effect.succeed, { disposition: "leave" })
       assert.strictEqual(pcsc.log.at(-2), `disconnect ${R0} leave`)
     })
   )
 
   it.live("resets the card when the session fails, even with disposition leave", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       const c = card()
       pcsc.insert(R0, c)
       const exit = yield* Effect.exit(
-        Effect.scoped(
-          Effect.gen(function* () {
-            const s = yield* PcscTransport.session({ reader: R0, disposition: "leave" })
-            yield* s.transport.transmit(SELECT)
-            return yield* Effect.fail("the application gave up")
-          })
-        ).pipe(Effect.provide(binding))
+        onR0((s) => Effect.andThen(s.transport.transmit(SELECT), Effect.fail("the application gave up")), {
+          disposition: "leave"
+        })
       )
       assert.isTrue(Exit.isFailure(exit))
       assert.strictEqual(pcsc.log.at(-2), `disconnect ${R0} reset`)
@@ -101,14 +104,10 @@ describe("PcscTransport.session", () => {
 
   it.live("resets the card when the session is interrupted", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       pcsc.insert(R0, card())
       pcsc.failNext(R0, "transmit", { hang: true })
-      const fiber = yield* Effect.forkChild(
-        Effect.scoped(Effect.flatMap(PcscTransport.session({ reader: R0 }), (s) => s.transport.transmit(SELECT))).pipe(
-          Effect.provide(binding)
-        )
-      )
+      const fiber = yield* Effect.forkChild(onR0((s) => s.transport.transmit(SELECT)))
       yield* Effect.yieldNow
       yield* Effect.sleep(10)
       // the hung native call settles (as a real one eventually does) so the release can go on
@@ -130,10 +129,8 @@ describe("PcscTransport.session", () => {
       assert.strictEqual(none.reason, "NoReader")
       assert.match(none.message, /connect a reader/)
 
-      const { binding } = setup()
-      const noCard = errorOf(
-        yield* Effect.exit(Effect.scoped(PcscTransport.session({ reader: R0 })).pipe(Effect.provide(binding)))
-      )
+      const { binding, onR0 } = setup()
+      const noCard = errorOf(yield* Effect.exit(onR0(Effect.succeed)))
       assert.strictEqual(noCard.reason, "NoCard")
       assert.match(noCard.message, /place the card on the reader/)
       assert.match(noCard.message, /SCARD_E_NO_SMARTCARD/)
@@ -158,11 +155,10 @@ describe("PcscTransport.session", () => {
 
   it.live("a second exclusive session on the same reader: SharingViolation; none leaks", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       pcsc.insert(R0, card())
-      yield* Effect.scoped(
+      yield* onR0(() =>
         Effect.gen(function* () {
-          yield* PcscTransport.session({ reader: R0 })
           const error = errorOf(yield* Effect.exit(Effect.scoped(PcscTransport.session({ reader: R0 }))))
           assert.strictEqual(error.reason, "SharingViolation")
           assert.match(error.message, /another program is using the reader/)
@@ -171,7 +167,7 @@ describe("PcscTransport.session", () => {
           )
           assert.strictEqual(shared.reason, "SharingViolation")
         })
-      ).pipe(Effect.provide(binding))
+      )
       assert.strictEqual(pcsc.openHandles(), 0)
       assert.strictEqual(pcsc.openContexts(), 0)
     })
@@ -179,17 +175,16 @@ describe("PcscTransport.session", () => {
 
   it.live("card removed mid-session: CardRemoved; the session is given up and released without a reset", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       pcsc.insert(R0, card())
       const exit = yield* Effect.exit(
-        Effect.scoped(
+        onR0((s) =>
           Effect.gen(function* () {
-            const s = yield* PcscTransport.session({ reader: R0 })
             yield* s.transport.transmit(SELECT)
             pcsc.remove(R0)
             yield* s.transport.transmit(SELECT)
           })
-        ).pipe(Effect.provide(binding))
+        )
       )
       const error = errorOf(exit)
       assert.strictEqual(error.reason, "CardRemoved")
@@ -201,16 +196,13 @@ describe("PcscTransport.session", () => {
 
   it.live("an ambiguous failure is classified by looking at the reader: card gone is CardRemoved", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       pcsc.insert(R0, card())
-      const error = yield* Effect.scoped(
-        Effect.gen(function* () {
-          const s = yield* PcscTransport.session({ reader: R0 })
-          pcsc.failNext(R0, "transmit", "SCARD_E_NOT_TRANSACTED")
-          setTimeout(() => pcsc.remove(R0), 20)
-          return yield* Effect.flip(s.transport.transmit(SELECT))
-        })
-      ).pipe(Effect.provide(binding))
+      const error = yield* onR0((s) => {
+        pcsc.failNext(R0, "transmit", "SCARD_E_NOT_TRANSACTED")
+        setTimeout(() => pcsc.remove(R0), 20)
+        return Effect.flip(s.transport.transmit(SELECT))
+      })
       assert.strictEqual(error.reason, "CardRemoved")
       assert.match(error.detail ?? "", /SCARD_E_NOT_TRANSACTED.*card left the reader/)
     })
@@ -218,33 +210,29 @@ describe("PcscTransport.session", () => {
 
   it.live("an ambiguous failure with the card still there stays Io", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       pcsc.insert(R0, card())
-      const error = yield* Effect.scoped(
+      const error = yield* onR0((s) =>
         Effect.gen(function* () {
-          const s = yield* PcscTransport.session({ reader: R0 })
           pcsc.failNext(R0, "transmit", "SCARD_F_COMM_ERROR")
           const e = yield* Effect.flip(s.transport.transmit(SELECT))
           // not given up: the next exchange works
           assert.strictEqual(hex(yield* s.transport.transmit(SELECT)), "9000")
           return e
         })
-      ).pipe(Effect.provide(binding))
+      )
       assert.strictEqual(error.reason, "Io")
     })
   )
 
   it.live("reader unplugged mid-session: ReaderUnavailable", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       pcsc.insert(R0, card())
-      const error = yield* Effect.scoped(
-        Effect.gen(function* () {
-          const s = yield* PcscTransport.session({ reader: R0 })
-          pcsc.removeReader(R0)
-          return yield* Effect.flip(s.transport.transmit(SELECT))
-        })
-      ).pipe(Effect.provide(binding))
+      const error = yield* onR0((s) => {
+        pcsc.removeReader(R0)
+        return Effect.flip(s.transport.transmit(SELECT))
+      })
       assert.strictEqual(error.reason, "ReaderUnavailable")
       assert.match(error.message, /reconnect it and retry/)
       assert.strictEqual(pcsc.openHandles(), 0)
@@ -253,20 +241,21 @@ describe("PcscTransport.session", () => {
 
   it.live("a card that never answers: Timeout; the session refuses further APDUs", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       pcsc.insert(R0, card())
-      yield* Effect.scoped(
-        Effect.gen(function* () {
-          const s = yield* PcscTransport.session({ reader: R0, timeout: "50 millis" })
-          pcsc.failNext(R0, "transmit", { hang: true })
-          const error = yield* Effect.flip(s.transport.transmit(SELECT))
-          assert.strictEqual(error.reason, "Timeout")
-          assert.match(error.message, /did not answer in time/)
-          const again = yield* Effect.flip(s.transport.transmit(SELECT))
-          assert.strictEqual(again.reason, "Timeout")
-          pcsc.releaseHung()
-        })
-      ).pipe(Effect.provide(binding))
+      yield* onR0(
+        (s) =>
+          Effect.gen(function* () {
+            pcsc.failNext(R0, "transmit", { hang: true })
+            const error = yield* Effect.flip(s.transport.transmit(SELECT))
+            assert.strictEqual(error.reason, "Timeout")
+            assert.match(error.message, /did not answer in time/)
+            const again = yield* Effect.flip(s.transport.transmit(SELECT))
+            assert.strictEqual(again.reason, "Timeout")
+            pcsc.releaseHung()
+          }),
+        { timeout: "50 millis" }
+      )
       assert.strictEqual(pcsc.log.filter((l) => l === "transmit").length, 0)
       assert.strictEqual(pcsc.openHandles(), 0)
     })
@@ -274,11 +263,9 @@ describe("PcscTransport.session", () => {
 
   it.live("waits for a card when asked to", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup()
+      const { pcsc, onR0 } = setup()
       setTimeout(() => pcsc.insert(R0, card()), 20)
-      const info = yield* Effect.scoped(PcscTransport.session({ reader: R0, waitForCard: "5 seconds" })).pipe(
-        Effect.provide(binding)
-      )
+      const info = yield* onR0(Effect.succeed, { waitForCard: "5 seconds" })
       assert.strictEqual(info.reader, R0)
     })
   )
@@ -291,9 +278,9 @@ describe("extended length", () => {
     protocol: "T0" | "T1" = "T1"
   ) =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup(reader)
+      const { pcsc, onR0 } = setup(reader)
       pcsc.insert(R0, card(protocol))
-      return yield* Effect.scoped(PcscTransport.session({ reader: R0, ...options })).pipe(Effect.provide(binding))
+      return yield* onR0(Effect.succeed, options)
     })
 
   it.live("T=1 and a reader that does not say: assumed, 64 KiB", () =>
@@ -341,11 +328,9 @@ describe("extended length", () => {
 
   it.live("a response longer than the receive buffer: Io naming the buffer", () =>
     Effect.gen(function* () {
-      const { pcsc, binding } = setup({ maxApduDataSize: 0 })
+      const { pcsc, onR0 } = setup({ maxApduDataSize: 0 })
       pcsc.insert(R0, { ...card(), transmit: () => new Uint8Array(300) })
-      const error = yield* Effect.scoped(
-        Effect.flatMap(PcscTransport.session({ reader: R0 }), (s) => Effect.flip(s.transport.transmit(SELECT)))
-      ).pipe(Effect.provide(binding))
+      const error = yield* onR0((s) => Effect.flip(s.transport.transmit(SELECT)))
       assert.strictEqual(error.reason, "Io")
       assert.match(error.message, /longer than the receive buffer/)
     })

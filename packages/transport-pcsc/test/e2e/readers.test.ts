@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url"
 import { assert, describe, it } from "@effect/vitest"
 import { ResidenceCard } from "@jpcard/core"
 import { CardTransport, TransportError } from "@jpcard/core/transport/CardTransport"
-import { Effect, Exit, Fiber, Layer, Stream } from "effect"
+import { Effect, Exit, Fiber, Layer, type Scope, Stream } from "effect"
 import * as Pcsc from "../../src/Pcsc.js"
 import * as PcscTransport from "../../src/PcscTransport.js"
 import * as Readers from "../../src/Readers.js"
@@ -201,41 +201,35 @@ describe.runIf(status.run)("PC/SC end to end: readers and sessions", { timeout: 
     }).pipe(Effect.provide(Pcsc.layer))
   )
 
-  it.live("two sessions wanting the reader exclusively: SharingViolation; free again once the first ends", () =>
+  /** With a card in READER0 and `hold` holding it (in a scope): SharingViolation; free again once `hold` lets go. */
+  const refusedWhileHeld = (hold: Effect.Effect<unknown, unknown, Pcsc.Pcsc | Scope.Scope>, message: RegExp) =>
     Effect.gen(function* () {
       yield* Effect.promise(() => pcscd.get().insert(0, tinyCard()))
       yield* Effect.scoped(
         Effect.gen(function* () {
-          yield* PcscTransport.session({ reader: READER0 })
+          yield* hold
           const error = transportError(yield* Effect.exit(Effect.scoped(PcscTransport.session({ reader: READER0 }))))
           assert.strictEqual(error.reason, "SharingViolation")
-          assert.match(error.message, /another program is using the reader/)
+          assert.match(error.message, message)
         })
       )
       const again = yield* Effect.scoped(PcscTransport.session({ reader: READER0 }))
       assert.strictEqual(again.reader, READER0)
       yield* Effect.promise(() => pcscd.get().remove(0))
     }).pipe(Effect.provide(Pcsc.layer))
+
+  it.live("two sessions wanting the reader exclusively: SharingViolation; free again once the first ends", () =>
+    refusedWhileHeld(PcscTransport.session({ reader: READER0 }), /another program is using the reader/)
   )
 
   it.live("another process holding the card exclusively: SharingViolation until it lets go", () =>
-    Effect.gen(function* () {
-      yield* Effect.promise(() => pcscd.get().insert(0, tinyCard()))
-      yield* Effect.scoped(
-        Effect.gen(function* () {
-          yield* Effect.acquireRelease(
-            Effect.promise(() => holdInAnotherProcess(READER0)),
-            (holder) => Effect.promise(() => holder.release())
-          )
-          const error = transportError(yield* Effect.exit(Effect.scoped(PcscTransport.session({ reader: READER0 }))))
-          assert.strictEqual(error.reason, "SharingViolation")
-          assert.match(error.message, /another program is using the reader; close it/)
-        })
-      )
-      const again = yield* Effect.scoped(PcscTransport.session({ reader: READER0 }))
-      assert.strictEqual(again.reader, READER0)
-      yield* Effect.promise(() => pcscd.get().remove(0))
-    }).pipe(Effect.provide(Pcsc.layer))
+    refusedWhileHeld(
+      Effect.acquireRelease(
+        Effect.promise(() => holdInAnotherProcess(READER0)),
+        (holder) => Effect.promise(() => holder.release())
+      ),
+      /another program is using the reader; close it/
+    )
   )
 
   it.live("a card of the wrong type (6A82 to everything): a typed error from the residence reader", () =>
