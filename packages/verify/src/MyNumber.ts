@@ -307,25 +307,37 @@ export interface RecordReport extends Report.Report {
   readonly cardKey?: CardKey
 }
 
+/** Why the digest of a record that a My Number or a birth date decides is never reported (`Covered.digestWithheld`). */
+const guessable = {
+  myNumber: "the My Number's file: trying every 12-digit number against its SHA-256 finds the My Number",
+  myNumberDigest:
+    "DF31 is the SHA-256 of the My Number's file: with DF32 (a digest of the basic information), trying every 12-digit number finds the My Number",
+  birthDate: "the birth date next to the card key (in this report): trying every date against the SHA-256 finds it"
+} as const
+
 const recordCheck = async (
   object: string,
   signed: Uint8Array,
   signedDescription: string,
   signature: Uint8Array,
   cvc: CvcOutcome,
-  options: VerifyOptions
+  options: VerifyOptions,
+  withheld?: string
 ): Promise<Report.Check> => {
   // The digest of the signed bytes, when the report asks for it; a provider that recovers the signature's payload
-  // then compares it with this digest instead of hashing the bytes again.
+  // then compares it with this digest instead of hashing the bytes again. Bytes that can be guessed keep it out of
+  // the report.
   const recover = canRecover(options)
   const digest = options.coveredDigests === true ? digestSync("SHA-256", signed, options.backend) : undefined
   const base = {
     object,
     algorithm: cvcAlgorithm,
     covered:
-      digest !== undefined
-        ? Report.coveredDigest(signedDescription, signed.length, digest)
-        : Report.covered(signedDescription, signed, options),
+      withheld !== undefined
+        ? Report.coveredWithheld(signedDescription, signed.length, withheld)
+        : digest !== undefined
+          ? Report.coveredDigest(signedDescription, signed.length, digest)
+          : Report.covered(signedDescription, signed, options),
     ...(cvc.cvc ? { signer: describeKeyId(cvc.cvc.subjectKeyId) } : {}),
     ...(cvc.check.anchor ? { anchor: cvc.check.anchor } : {})
   }
@@ -375,10 +387,14 @@ const digestCheck = (
   description: string,
   expected: Uint8Array,
   record: Report.Check,
-  options: VerifyOptions
+  options: VerifyOptions,
+  withheld?: string
 ): Report.Check => {
   const actual = digestSync("SHA-256", data, options.backend)
-  const covered: Report.Covered = { description, length: data.length, sha256: toHex(actual) }
+  const covered: Report.Covered =
+    withheld !== undefined
+      ? Report.coveredWithheld(description, data.length, withheld)
+      : { description, length: data.length, sha256: toHex(actual) }
   const base = { object, algorithm: "SHA-256 digest in a signed record", covered }
   if (!equals(actual, expected))
     return {
@@ -453,7 +469,8 @@ export const verifyKenhojo = (
           "DF31 TLV ‖ DF32 TLV",
           Tlv.value(bytes, df33),
           cvc,
-          options
+          options,
+          guessable.myNumberDigest
         )
       } catch (e) {
         return [malformed("kenhojo.EF0003", e)]
@@ -467,7 +484,8 @@ export const verifyKenhojo = (
             `EF0001 as stored (${files.ef0001.length} bytes, filler included)`,
             Tlv.value(bytes, df31),
             record,
-            options
+            options,
+            guessable.myNumber
           )
         )
       if (files.ef0002 !== undefined) {
@@ -559,7 +577,8 @@ export const verifyKenkaku = (
       template: number,
       fields: readonly [number, number],
       keyTag: number,
-      signatureTag: number
+      signatureTag: number,
+      withheld?: string
     ): Promise<Array<Report.Check>> => {
       if (ef === undefined) return []
       try {
@@ -578,7 +597,8 @@ export const verifyKenkaku = (
           `${hexTag(fields[0])} TLV ‖ ${hexTag(fields[1])} TLV`,
           Tlv.value(ef, sig),
           cvc,
-          options
+          options,
+          withheld
         )
         const keyTlv = Tlv.find(items, keyTag)
         if (keyTlv && check.authentic) keys.push({ key: cardKeyOf(ef, keyTlv, object), check })
@@ -663,7 +683,7 @@ export const verifyKenkaku = (
     }
 
     const results = await Promise.all([
-      simpleRecord(files.ef0001, "kenkaku.EF0001", 0xff10, [0xdf11, 0xdf12], 0xdf12, 0xdf13),
+      simpleRecord(files.ef0001, "kenkaku.EF0001", 0xff10, [0xdf11, 0xdf12], 0xdf12, 0xdf13, guessable.birthDate),
       face(),
       simpleRecord(files.ef0005, "kenkaku.EF0005", 0xff40, [0xdf41, 0xdf42], 0xdf42, 0xdf43)
     ])

@@ -81,6 +81,11 @@ export interface Covered {
    * the value compared. Off by default: for a 10 kB residence image block it costs more than the signature check.
    */
   readonly sha256?: string
+  /**
+   * Why `sha256` is left out even when asked for: the covered bytes can be guessed (a My Number, a birth date next to
+   * a public key), so their digest would give them away to anyone who tries every candidate.
+   */
+  readonly digestWithheld?: string
 }
 
 export interface Validity {
@@ -211,6 +216,13 @@ export const covered = (description: string, bytes: Signed, options: CoveredOpti
   options.coveredDigests === true
     ? { description, length: bytes.length, sha256: toHex(digestSync("SHA-256", bytes, options.backend)) }
     : { description, length: bytes.length }
+
+/** Covered bytes that can be guessed: never their digest, and the reason why not. @internal */
+export const coveredWithheld = (description: string, length: number, reason: string): Covered => ({
+  description,
+  length,
+  digestWithheld: reason
+})
 
 /** The same, from a SHA-256 of the covered bytes already computed (callers compute one only when asked). @internal */
 export const coveredDigest = (description: string, length: number, sha256: Uint8Array): Covered => ({

@@ -109,10 +109,9 @@ export const kenhojoFiles = { ef0001, ef0002, ef0003, ef0004: kenhojoCvc, ef0007
 // kenkaku
 
 const kkKey = tlv(0xdf12, keyTlvs(kenkakuCardKey))
-export const kkEf0001 = (() => {
-  const df11 = tlv(0xdf11, ascii("19850401"))
-  return tlv(0xff10, concat(df11, kkKey, tlv(0xdf13, rsaSign(kenkakuApKey, concat(df11, kkKey)))))
-})()
+/** What the kenkaku age record's DF13 signs: the birth date DF11 ‖ the card key DF12. */
+export const kkEf0001Signed = concat(tlv(0xdf11, ascii("19850401")), kkKey)
+export const kkEf0001 = tlv(0xff10, concat(kkEf0001Signed, tlv(0xdf13, rsaSign(kenkakuApKey, kkEf0001Signed))))
 
 /** The kenkaku card face with the triple digest (DF28) over DF22‖DF23‖DF24, DF25‖DF26, DF27. */
 export const kkEf0002For = (signer = kenkakuApKey) => {

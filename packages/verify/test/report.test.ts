@@ -10,6 +10,13 @@ const trust = Trust.customResidenceTrust([Fixtures.residenceGen1TestCaCertDer], 
 const cvcTrust = Trust.customCvcTrust([
   { modulus: Fixtures.myNumberCvcCaModulus, exponent: Fixtures.myNumberCvcCaExponent, issuerKeyId: M.testIssuerId }
 ])
+/** Where `DF tag 20` (a 32-byte digest object) starts in the kenhojo integrity record. */
+const at3 = (tag: number): number => {
+  const ef = M.kenhojoFiles.ef0003
+  for (let i = 0; i + 2 < ef.length; i++) if (ef[i] === 0xdf && ef[i + 1] === tag && ef[i + 2] === 0x20) return i
+  throw new Error(`DF${tag.toString(16)} not found`)
+}
+
 const check = (verdict: Report.Verdict, authentic = verdict === "verified" || verdict === "expired"): Report.Check => ({
   object: `o.${verdict}`,
   verdict,
@@ -72,13 +79,46 @@ describe("the report a business logs", () => {
       expect(report.checks[0]!.covered?.sha256).toBe(toHex(expected))
       const kenhojo = yield* MyNumber.verifyKenhojo(M.kenhojoFiles, cvcTrust, { at, coveredDigests: true })
       expect(kenhojo.verdict).toBe("verified")
-      for (const check of kenhojo.checks) expect(check.covered?.sha256).toMatch(/^[0-9a-f]{64}$/)
-      const ef0001 = kenhojo.checks.find((c) => c.object === "kenhojo.EF0001")!
-      expect(ef0001.covered?.sha256).toBe(toHex(yield* Effect.promise(() => sha256(M.kenhojoFiles.ef0001))))
-      // Without the option only digest checks carry one (the value they compare).
+      // Each block carries its digest, or says why not: the My Number's file and the record holding its digest.
+      const withheld = ["kenhojo.EF0001", "kenhojo.EF0003"]
+      for (const check of kenhojo.checks)
+        if (withheld.includes(check.object)) {
+          expect(check.covered?.sha256, check.object).toBeUndefined()
+          expect(check.covered?.digestWithheld, check.object).toContain("My Number")
+        } else expect(check.covered?.sha256, check.object).toMatch(/^[0-9a-f]{64}$/)
+      // EF0002's is the digest it compared: DF32 of the integrity record.
+      const ef0002 = kenhojo.checks.find((c) => c.object === "kenhojo.EF0002")!
+      const df32 = M.kenhojoFiles.ef0003.subarray(at3(0x32) + 3, at3(0x32) + 3 + 32)
+      expect(ef0002.covered?.sha256).toBe(toHex(df32))
+      // Without the option only digest checks carry one (the value they compare), the My Number's never.
       const plain = yield* MyNumber.verifyKenhojo(M.kenhojoFiles, cvcTrust, { at })
       for (const check of plain.checks)
-        expect(check.covered?.sha256 !== undefined).toBe(check.algorithm === "SHA-256 digest in a signed record")
+        expect(check.covered?.sha256 !== undefined, check.object).toBe(
+          check.algorithm === "SHA-256 digest in a signed record" && check.object !== "kenhojo.EF0001"
+        )
+    })
+  )
+
+  it.effect("no report gives away a My Number or a birth date through a digest of it", () =>
+    Effect.gen(function* () {
+      const options = { at, coveredDigests: true }
+      const kenhojo = yield* MyNumber.verifyKenhojo(M.kenhojoFiles, cvcTrust, options)
+      const kenkaku = yield* MyNumber.verifyKenkaku(M.kenkakuFiles, cvcTrust, options)
+      expect([kenhojo.verdict, kenkaku.verdict]).toEqual(["verified", "verified"])
+      const json = Report.toJson(kenhojo) + Report.toJson(kenkaku)
+      const df31 = yield* Effect.promise(() => sha256(M.kenhojoFiles.ef0001))
+      const ef0003Signed = M.kenhojoFiles.ef0003.subarray(at3(0x31))
+      const guessable = [
+        df31, // = SHA-256(EF0001): try every My Number
+        yield* Effect.promise(() => sha256(ef0003Signed.subarray(0, 2 * (3 + 32)))), // DF31 ‖ DF32
+        yield* Effect.promise(() => sha256(M.kkEf0001Signed)) // birth date ‖ the card key in the report
+      ]
+      for (const digest of guessable) expect(json).not.toContain(toHex(digest))
+      expect(json).not.toContain("123456789018")
+      expect(json).not.toContain("19850401")
+      const age = kenkaku.checks.find((c) => c.object === "kenkaku.EF0001")!
+      expect(age.verdict).toBe("verified")
+      expect(age.covered?.digestWithheld).toContain("birth date")
     })
   )
 
