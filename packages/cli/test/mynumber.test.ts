@@ -68,6 +68,27 @@ describe("jpcard read mynumber", () => {
     expect(result.stdout).not.toContain(card.holder.myNumber)
   })
 
+  it("--items basic,face --verify: the My Number read for the face is neither verified, saved nor printed", async () => {
+    const card = simCard()
+    const out = join(dir, "no-number")
+    const result = await run(["read", "mynumber", "--items", "basic,face", "--json", "--out", out, "--trust-test-ca"], {
+      driver: driverWith(card),
+      env: { JPCARD_PIN: card.pins.kenhojo }
+    })
+    expect(result.code, result.stderr).toBe(0)
+    const json = JSON.parse(result.stdout) as {
+      verification: Array<{ kind: string; verdict: string; checks: Array<{ object: string }> }>
+    }
+    expect(json.verification.map((r) => `${r.kind}:${r.verdict}`)).toEqual([
+      "mynumber-kenhojo:verified",
+      "mynumber-kenkaku:verified"
+    ])
+    expect(json.verification[0]!.checks.map((c) => c.object)).not.toContain("kenhojo.EF0001")
+    const saved = readFileSync(join(out, "kenhojo.read.json"), "utf8")
+    expect(JSON.parse(saved).files.ef0001).toBeUndefined()
+    expect(result.stdout + saved).not.toContain(card.holder.myNumber)
+  })
+
   it("with 照合番号B from its parts: the basic information and the card face, no My Number", async () => {
     const card = simCard()
     const h = card.holder

@@ -289,21 +289,19 @@ const mynumber = Command.make(
       const outDir = Option.getOrUndefined(c.out)
       const rendered = yield* render(data, { outDir, warn, bytes: c.json ? "base64" : "length", embedImages: c.json })
 
-      const kenhojoFiles =
+      const kenhojoRead =
         kenhojo?.integrityRecord !== undefined ? yield* VerifyMyNumber.fromKenhojoData(kenhojo) : undefined
+      // The My Number's file is kept, saved and verified only when the My Number was asked for (with the PIN it is
+      // read anyway, as the card face's credential).
+      const kenhojoFiles =
+        kenhojoRead && !items.includes("my-number") ? { ...kenhojoRead, ef0001: undefined } : kenhojoRead
       const kenkakuFiles =
         kenkaku?.certificate !== undefined ? yield* VerifyMyNumber.fromKenkakuData(kenkaku) : undefined
       const saved: Array<string> = []
       if (outDir !== undefined) {
         yield* makeOutDir(outDir)
         if (kenhojoFiles)
-          saved.push(
-            yield* SavedRead.write(outDir, "kenhojo.read.json", "mynumber-kenhojo", {
-              ...kenhojoFiles,
-              // The My Number's file only when the My Number was asked for.
-              ef0001: items.includes("my-number") ? kenhojoFiles.ef0001 : undefined
-            })
-          )
+          saved.push(yield* SavedRead.write(outDir, "kenhojo.read.json", "mynumber-kenhojo", kenhojoFiles))
         if (kenkakuFiles)
           saved.push(yield* SavedRead.write(outDir, "kenkaku.read.json", "mynumber-kenkaku", kenkakuFiles))
         progress(`saved: images and ${saved.join(", ")}`)
