@@ -1,7 +1,9 @@
 /**
- * The `jpcard` command tree. `main.ts` runs it; tests run it with `Command.runWith`.
+ * The `jpcard` command tree. `main.ts` and the tests run it with `run`.
  */
+import { Effect } from "effect"
 import { Command } from "effect/cli"
+import * as CommandLineErrors from "./CommandLineErrors.js"
 import { demo } from "./commands/demo.js"
 import { jpki } from "./commands/jpki.js"
 import { read } from "./commands/read.js"
@@ -9,7 +11,9 @@ import { readers, watch } from "./commands/readers.js"
 import { sim } from "./commands/sim.js"
 import { verify } from "./commands/verify.js"
 
-export { version } from "./Version.js"
+import { version } from "./Version.js"
+
+export { version }
 
 export const root = Command.make("jpcard").pipe(
   Command.withDescription(
@@ -17,3 +21,7 @@ export const root = Command.make("jpcard").pipe(
   ),
   Command.withSubcommands([readers, watch, read, jpki, verify, sim, demo])
 )
+
+/** `jpcard` over `args`, its parse errors shown without the values typed (see CommandLineErrors.ts). */
+export const run = (args: ReadonlyArray<string>) =>
+  Command.runWith(root, { version })(args).pipe(Effect.provide(CommandLineErrors.layer(args)))

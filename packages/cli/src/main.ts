@@ -4,12 +4,11 @@
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Effect } from "effect"
-import { Command } from "effect/cli"
-import { root, version } from "./Cli.js"
+import { run } from "./Cli.js"
 import { ExitCode, fromExit } from "./ExitCode.js"
 import { failureLines } from "./Failure.js"
 
-const program = Command.run(root, { version }).pipe(
+const program = run(process.argv.slice(2)).pipe(
   // Errors of the card pipeline carry a message a person can act on; print it once, without a stack trace.
   Effect.tapCause((cause) =>
     Effect.sync(() => {

@@ -3,7 +3,9 @@ import * as net from "node:net"
 import { ResidenceGen1 } from "@jpcard/sim"
 import { FrameDecoder, frame } from "@jpcard/sim/vpcd/Vpcd"
 import { Effect, Fiber } from "effect"
+import { CliError } from "effect/cli"
 import { describe, expect, it } from "vitest"
+import { redact } from "../src/CommandLineErrors.js"
 import { classify, ExitCode } from "../src/ExitCode.js"
 import { messageOf } from "../src/Failure.js"
 import { capture, driverWith, program, READER, run } from "./helpers.js"
@@ -75,6 +77,52 @@ describe("exit codes", () => {
   it("an unknown flag shows the help and is a usage error (exit code 2)", async () => {
     const result = await run(["readers", "--bogus"])
     expect(result.code).toBe(2)
+    expect(result.stderr).toContain("Unrecognized flag: --bogus in command jpcard readers")
+  })
+})
+
+describe("parse errors never repeat a value typed (it may be a secret)", () => {
+  // Each of these made effect/cli's own message quote the PIN, the card number or the password.
+  const cases: ReadonlyArray<readonly [args: ReadonlyArray<string>, says: string]> = [
+    [["read", "mynumber", "--with", "1234"], "Invalid value for flag --with"],
+    [["read", "mynumber", "--with=5678"], "Invalid value for flag --with"],
+    [["read", "residence", "--json=AB12345678CD"], "Invalid value for flag --json"],
+    [["jpki", "1234"], 'Unknown subcommand for "jpcard jpki"'],
+    [["AB12345678CD"], 'Unknown subcommand for "jpcard"'],
+    [["read", "mynumber", "-p1234"], "Unrecognized flag in command jpcard read mynumber"],
+    [["read", "residence", "-AB12345678CD"], "Unrecognized flag in command jpcard read residence"],
+    [["read", "mynumber", "--pass1234"], "Unrecognized flag in command jpcard read mynumber"]
+  ]
+  for (const [args, says] of cases)
+    it(`jpcard ${args.join(" ")}`, async () => {
+      const result = await run(args)
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain(says)
+      expect(result.stderr).toContain("not repeated here")
+      const typed = args.at(-1)!.replace(/^-+(\w+=)?/, "")
+      for (const secret of [typed, ...typed.match(/\d{2,}/g)!])
+        expect(`${result.stdout}\n${result.stderr}`).not.toContain(secret)
+    })
+
+  it("-p1234 is one line, not one per digit", async () => {
+    const result = await run(["read", "mynumber", "-p1234"])
+    expect(result.stderr).not.toMatch(/-[1-4]\b/)
+    expect(result.stderr.match(/Unrecognized flag/g)).toHaveLength(1)
+  })
+
+  it("a secret-shaped word of the command line is blanked in any other parse message", () => {
+    const [error] = redact(
+      [new CliError.ValidationError({ message: 'Expected a reader name, got "AB12345678CD" and 4321' })],
+      ["read", "residence", "--reader=AB12345678CD", "4321"]
+    )
+    expect(error!.message).toBe('Expected a reader name, got "<not shown>" and <not shown>')
+  })
+
+  it("a mistyped subcommand still gets its suggestion", async () => {
+    const result = await run(["raed"])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("Did you mean this?")
+    expect(result.stderr).toContain("read")
   })
 })
 

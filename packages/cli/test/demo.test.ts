@@ -3,9 +3,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { NodeServices } from "@effect/platform-node"
 import { Effect } from "effect"
-import { Command } from "effect/cli"
 import { afterAll, describe, expect, it } from "vitest"
-import { root, version } from "../src/Cli.js"
+import { run } from "../src/Cli.js"
 
 describe("jpcard demo (the main job)", () => {
   const dir = mkdtempSync(join(tmpdir(), "jpcard-demo-"))
@@ -18,9 +17,7 @@ describe("jpcard demo (the main job)", () => {
     console.log = (line: string) => void lines.push(line)
     console.error = () => {}
     try {
-      await Effect.runPromise(
-        Command.runWith(root, { version })(["demo", "--out", dir]).pipe(Effect.provide(NodeServices.layer))
-      )
+      await Effect.runPromise(run(["demo", "--out", dir]).pipe(Effect.provide(NodeServices.layer)))
     } finally {
       console.log = log
       console.error = error

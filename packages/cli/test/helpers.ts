@@ -4,8 +4,7 @@ import { NodeServices } from "@effect/platform-node"
 import type { SimulatedCard } from "@jpcard/sim"
 import { Pcsc, TestDriver } from "@jpcard/transport-pcsc"
 import { ConfigProvider, Effect, Exit } from "effect"
-import { Command } from "effect/cli"
-import { root, version } from "../src/Cli.js"
+import { run as runJpcard } from "../src/Cli.js"
 import { fromExit } from "../src/ExitCode.js"
 import { failureLines } from "../src/Failure.js"
 import { PcscBinding } from "../src/Session.js"
@@ -33,7 +32,7 @@ export const driverWith = (card?: SimulatedCard.SimulatedCard, reader = READER):
 
 /** The command as main.ts runs it; stdout and stderr captured. */
 export const program = (args: ReadonlyArray<string>, options: RunOptions = {}) =>
-  Command.runWith(root, { version })(args).pipe(
+  runJpcard(args).pipe(
     Effect.provideService(PcscBinding, Pcsc.layerDriver(options.driver ?? driverWith())),
     Effect.provide(ConfigProvider.layer(ConfigProvider.fromEnv({ env: options.env ?? {} }))),
     Effect.provide(NodeServices.layer)
