@@ -681,10 +681,14 @@ export const make = (options: Options = {}): MyNumberCard => {
         candidates.find(([, aid]) => equals(aid, name)) ??
         candidates.find(([, aid]) => name.length < aid.length && equals(aid.subarray(0, name.length), name))
       if (match === undefined) return sw(Sw.FILE_NOT_FOUND)
+      const fci = tlv(0x6f, tlv(0x84, match[1]))
+      // The FCI must fit Ne like every other answer (reference §5: at most Ne bytes): a shorter Le gets 6Cxx with the
+      // FCI's length, as GET DATA and READ RECORD answer, and nothing is selected (a checking error changes nothing).
+      if (c.p2 === 0x00 && c.ne !== undefined && fci.length > c.ne) return sw(SW.WRONG_LENGTH_EXACT(fci.length))
       reset()
       currentDf = match[0]
       if (c.p2 === 0x0c) return sw(Sw.OK)
-      return withSw(tlv(0x6f, tlv(0x84, match[1])), Sw.OK)
+      return withSw(fci, Sw.OK)
     }
     if (c.p1 === 0x02) {
       if (c.p2 !== 0x0c) return sw(Sw.WRONG_P1_P2)
