@@ -17,13 +17,14 @@ import { VerifyInputError } from "./Errors.js"
 import { concat, equals, hex, toHex } from "./internal/bytes.js"
 import { ByteCache, PairCache } from "./internal/cache.js"
 import {
-  cacheable,
   canRecover,
   digestSync,
   isSha256DigestInfo,
   isType1Encoding,
+  PerBackend,
   pkcs1Type1Payload,
   type RsaPublicKey,
+  rsaKeyProblem,
   rsaPublic,
   rsaRecoverPayload,
   rsaVerifyPkcs1
@@ -82,8 +83,9 @@ const rsaFromTlvs = (bytes: Uint8Array, from: number, to: number): RsaPublicKey 
   let exponent = Tlv.value(bytes, e)
   while (exponent.length > 1 && exponent[0] === 0) exponent = exponent.subarray(1)
   if (modulus.length < 64) throw new Tlv.TlvError(`modulus of ${modulus.length} bytes`)
-  if (exponent.length === 0 || exponent.length > 8 || (exponent[exponent.length - 1]! & 1) === 0)
-    throw new Tlv.TlvError("unusable public exponent")
+  // The bounds every backend shares (rsaKeyProblem): a record or CVC from the input must not choose the bigint work.
+  const problem = rsaKeyProblem(modulus, exponent)
+  if (problem !== undefined) throw new Tlv.TlvError(`unusable public key: ${problem}`)
   return { kind: "rsa", n: modulus, e: exponent, bits: (modulus.length - 1) * 8 + (32 - Math.clz32(modulus[0]!)) }
 }
 
@@ -113,9 +115,12 @@ export const parseCvcUnsafe = (bytes: Uint8Array): Cvc => {
   }
 }
 
-/** Parsed CVCs by content, and signature results per (CVC, key): every card of an application carries the same CVC. */
+/**
+ * Parsed CVCs by content, and signature results per (CVC, key): every card of an application carries the same CVC.
+ * Results per backend: a provider's answers are never read back by another backend (see `PerBackend`).
+ */
 const cvcParses = new ByteCache<Cvc | Error>(64)
-const cvcResults = new PairCache<Cvc, CvcKey, boolean>()
+const cvcResults = new PerBackend(() => new PairCache<Cvc, CvcKey, boolean>())
 
 const parseCvcCached = (bytes: Uint8Array): Cvc => {
   let parsed = cvcParses.get("", [bytes])
@@ -132,10 +137,11 @@ const parseCvcCached = (bytes: Uint8Array): Cvc => {
 }
 
 const verifyCvcSignature = async (key: CvcKey, cvc: Cvc, options: VerifyOptions): Promise<boolean> => {
-  const cached = cacheable(options.backend) ? cvcResults.get(cvc, key) : undefined
+  const cache = cvcResults.of(options.backend)
+  const cached = cache?.get(cvc, key)
   if (cached !== undefined) return cached
   const ok = await rsaVerifyPkcs1(key.key, "SHA-256", cvc.body, cvc.signature, options.backend)
-  if (cacheable(options.backend)) cvcResults.set(cvc, key, ok)
+  cache?.set(cvc, key, ok)
   return ok
 }
 

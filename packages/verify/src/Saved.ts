@@ -47,6 +47,27 @@ export interface Trusts {
 
 const noResidenceAnchors: ResidenceTrust = { _tag: "ResidenceTrust", profile: "production", anchors: [], skipped: [] }
 
+const isKind = (kind: unknown): kind is SavedKind =>
+  // An own key only: `kind in fileNames` also took "toString", "constructor" or "__proto__" (inherited), and reading
+  // their file lists then threw inside the Effect (a defect instead of `WrongCardType`).
+  typeof kind === "string" && Object.hasOwn(fileNames, kind)
+
+/**
+ * A value of the wrong `kind` or `encoding`, for an error message: quoted when it looks like a name, else only its
+ * type. The input is untrusted: `JSON.stringify` of it threw (a BigInt, a cycle: a defect), and echoed whatever the
+ * value held (a My Number or a file put in the wrong field, or megabytes of text) into the error.
+ */
+const described = (value: unknown): string =>
+  typeof value === "string"
+    ? value.length <= 32 && /^[a-z]+(-[a-z0-9]+){0,3}$/.test(value)
+      ? JSON.stringify(value)
+      : `(a string of ${value.length} characters)`
+    : value === null
+      ? "null"
+      : Array.isArray(value)
+        ? "(an array)"
+        : `(${typeof value})`
+
 /**
  * Decodes the JSON form of a saved read (parsed JSON or text). With `expect`, a read of another kind is a
  * `WrongCardType` error.
@@ -67,17 +88,17 @@ export const decode = (
     }
     if (typeof value !== "object" || value === null) return fail("the saved read is not a JSON object")
     const { kind, encoding = "base64", files } = value as { kind?: unknown; encoding?: unknown; files?: unknown }
-    if (typeof kind !== "string" || !(kind in fileNames))
+    if (!isKind(kind))
       return Effect.fail(
-        new VerifyInputError({ reason: "WrongCardType", detail: `unknown kind ${JSON.stringify(kind)} of saved read` })
+        new VerifyInputError({ reason: "WrongCardType", detail: `unknown kind ${described(kind)} of saved read` })
       )
     if (options.expect !== undefined && kind !== options.expect)
       return Effect.fail(
         new VerifyInputError({ reason: "WrongCardType", detail: `a ${kind} read, but ${options.expect} was asked for` })
       )
-    if (encoding !== "base64" && encoding !== "hex") return fail(`unknown encoding ${JSON.stringify(encoding)}`)
+    if (encoding !== "base64" && encoding !== "hex") return fail(`unknown encoding ${described(encoding)}`)
     if (typeof files !== "object" || files === null) return fail("the saved read has no files")
-    const names = fileNames[kind as SavedKind]
+    const names = fileNames[kind]
     const out: Record<string, Uint8Array> = {}
     for (const name of [...names.required, ...names.optional]) {
       const text = (files as Record<string, unknown>)[name]

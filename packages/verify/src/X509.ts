@@ -29,13 +29,15 @@ import { ByteCache, PairCache } from "./internal/cache.js"
 import {
   type Backend,
   type CurveName,
-  cacheable,
   curveFieldLength,
   digestSync,
   ecdsaVerify,
   type HashName,
   normaliseEcPoint,
+  PerBackend,
   type PublicKey,
+  type RsaPublicKey,
+  rsaKeyProblem,
   rsaVerifyPkcs1
 } from "./internal/crypto.js"
 import * as Tlv from "./internal/tlv.js"
@@ -256,11 +258,13 @@ export const structure = (root: asn1js.AsnType): true | string => {
   return true
 }
 
-const parseRsaKey = (spk: Uint8Array): PublicKey | undefined => {
+const parseRsaKey = (spk: Uint8Array): RsaPublicKey | string => {
   const key = AsnParser.parse(spk, RSAPublicKey)
   const n = stripLeadingZeros(new Uint8Array(key.modulus))
   const e = stripLeadingZeros(new Uint8Array(key.publicExponent))
-  if (n.length < 64 || e.length === 0 || (e[e.length - 1]! & 1) === 0) return undefined
+  if (n.length < 64) return `a modulus of ${n.length * 8} bits`
+  const problem = rsaKeyProblem(n, e)
+  if (problem !== undefined) return problem
   const bits = (n.length - 1) * 8 + (32 - Math.clz32(n[0]!))
   return { kind: "rsa", n, e, bits }
 }
@@ -320,8 +324,9 @@ const parseUncached = (input: Uint8Array): ParsedCertificate | CertificateParseE
   let publicKeyDescription: string
   try {
     if (spki.algorithm.algorithm === "1.2.840.113549.1.1.1") {
-      publicKey = parseRsaKey(spk)
-      publicKeyDescription = publicKey?.kind === "rsa" ? `RSA-${publicKey.bits}` : "RSA (unusable key)"
+      const rsa = parseRsaKey(spk)
+      publicKey = typeof rsa === "string" ? undefined : rsa
+      publicKeyDescription = typeof rsa === "string" ? `RSA (unusable key: ${rsa})` : `RSA-${rsa.bits}`
     } else if (spki.algorithm.algorithm === "1.2.840.10045.2.1") {
       const params = spki.algorithm.parameters
       const curveOid = params ? AsnParser.parse(params, ECParameters).namedCurve : undefined
@@ -471,8 +476,11 @@ type Signed = {
   readonly signatureValue: Uint8Array
 }
 
-/** Results per (signed object, issuer key): parsed objects and anchor keys are stable, cached objects. */
-const signatureCache = new PairCache<Signed, PublicKey, SignatureCheck>()
+/**
+ * Results per (signed object, issuer key): parsed objects and anchor keys are stable, cached objects. Per backend: a
+ * provider's answers are never read back by another backend (see `PerBackend`).
+ */
+const signatureCaches = new PerBackend(() => new PairCache<Signed, PublicKey, SignatureCheck>())
 
 /**
  * Verifies `signatureValue` over `tbs` with `issuerKey` under `algorithm` (certificates and CRLs). Results are cached
@@ -486,7 +494,8 @@ export const verifySignedObject = async (
   const { signatureAlgorithm: algorithm } = signed
   if (algorithm.kind === "unsupported")
     return { ok: false, reason: "unsupported", detail: `signature algorithm ${algorithm.name} is not supported` }
-  const cached = cacheable(backend) ? signatureCache.get(signed, issuerKey) : undefined
+  const cache = signatureCaches.of(backend)
+  const cached = cache?.get(signed, issuerKey)
   if (cached !== undefined) return cached
   let result: SignatureCheck
   if (algorithm.kind === "rsa-pkcs1") {
@@ -515,12 +524,12 @@ export const verifySignedObject = async (
           ? { ok: true }
           : { ok: false, reason: "invalid", detail: `${algorithm.name} signature does not verify` }
   }
-  if (cacheable(backend)) signatureCache.set(signed, issuerKey, result)
+  cache?.set(signed, issuerKey, result)
   return result
 }
 
 /** Drops the parse and signature caches (benchmarks measure the cold path with it). */
 export const clearCaches = (): void => {
   certificateCache.clear()
-  signatureCache.clear()
+  signatureCaches.clear()
 }

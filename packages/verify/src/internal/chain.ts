@@ -75,6 +75,13 @@ const issuerProblem = (c: ParsedCertificate, anchor: boolean): string | undefine
   return undefined
 }
 
+/**
+ * Signature checks one path search may make. A real chain takes a handful (the leaf under the card's CA certificate
+ * or a root, and that one under a root); without a bound, intermediates that all name and sign each other made the
+ * depth-first search try every ordering of them up to 4 deep (60 such certificates: 11 s; 100: minutes).
+ */
+const MAX_SIGNATURE_CHECKS = 64
+
 const timeVerdict = (c: ParsedCertificate, at: Date): { verdict: Verdict; status: string } => {
   const v = validityAt(c.notBefore, c.notAfter, at)
   return { verdict: v.status === "valid" ? "verified" : "expired", status: v.status }
@@ -141,17 +148,20 @@ export const validate = async (
       leafIssuer: undefined
     }
 
-  // Path building: depth-first over anchors, then intermediates, at most 4 certificates between leaf and anchor.
+  // Path building: depth-first over anchors, then intermediates, at most 4 certificates between leaf and anchor, and
+  // at most MAX_SIGNATURE_CHECKS signature checks in all (each step down the path takes one).
   const intermediates = options.intermediates ?? []
   type Step = { readonly cert: ParsedCertificate; readonly issuer: ParsedCertificate }
   let nameMatched = false
   let lastFailure = ""
+  let checksLeft = MAX_SIGNATURE_CHECKS
   const search = async (
     cert: ParsedCertificate,
     path: ReadonlyArray<Step>,
     depth: number
   ): Promise<{ path: ReadonlyArray<Step>; anchor: CertificateAnchor } | undefined> => {
     for (const anchor of anchors) {
+      if (checksLeft <= 0) return undefined
       if (!isIssuerOf(anchor.certificate, cert)) continue
       nameMatched = true
       const problem = issuerProblem(anchor.certificate, true)
@@ -164,18 +174,21 @@ export const validate = async (
         lastFailure = `anchor ${anchor.ref.name} has an unsupported key`
         continue
       }
+      checksLeft--
       const check = await verifySignedObject(cert, key, options.backend)
       if (check.ok) return { path: [...path, { cert, issuer: anchor.certificate }], anchor }
       lastFailure = `${check.detail} under anchor ${anchor.ref.name} (${describeKey(key)})`
     }
     if (depth >= 4) return undefined
     for (const candidate of intermediates) {
+      if (checksLeft <= 0) return undefined
       if (candidate === cert || path.some((s) => s.cert === candidate) || !isIssuerOf(candidate, cert)) continue
       const problem = issuerProblem(candidate, false)
       if (problem !== undefined || candidate.publicKey === undefined) {
         lastFailure = `intermediate ${candidate.subject} cannot issue certificates: ${problem ?? "unsupported key"}`
         continue
       }
+      checksLeft--
       const check = await verifySignedObject(cert, candidate.publicKey, options.backend)
       if (!check.ok) {
         nameMatched = true
@@ -190,6 +203,18 @@ export const validate = async (
 
   const found = await search(leaf, [], 0)
   if (found === undefined) {
+    if (checksLeft <= 0)
+      return {
+        checks: [
+          leafCheck(
+            "untrusted-chain",
+            false,
+            `no path to a trust anchor within ${MAX_SIGNATURE_CHECKS} signature checks (too many candidate certificates)`
+          )
+        ],
+        anchor: undefined,
+        leafIssuer: undefined
+      }
     if (!nameMatched)
       return {
         checks: [

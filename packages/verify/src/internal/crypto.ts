@@ -90,8 +90,36 @@ const resolve = (backend: Backend | undefined): "webcrypto" | "portable" | Crypt
         ? defaultBackend()
         : "portable"
 
-/** Whether results may be cached under this backend (explicit built-in backends are always exercised, for tests). */
-export const cacheable = (backend: Backend | undefined): boolean => backend === undefined || typeof backend === "object"
+/**
+ * A cache of signature results for each backend that may cache: one for the default backend, one per provider object;
+ * none for an explicit built-in backend (always exercised, for tests). One cache shared by all let a provider's
+ * answers decide later verifications on another backend: a provider that threw (counted as "does not verify", e.g.
+ * node:crypto refusing SHA-1 in FIPS mode) made every later default-backend check of that certificate or CVC
+ * `untrusted-chain`, and one that answered `true` wrongly made a forged certificate verify on the default backend
+ * too. A provider's answers are trusted for that provider only.
+ */
+export class PerBackend<C> {
+  private defaultCache: C
+  private providers = new WeakMap<CryptoProvider, C>()
+  constructor(private readonly make: () => C) {
+    this.defaultCache = make()
+  }
+  /** The cache for `backend`; `undefined` for an explicit built-in backend (never cached). */
+  of(backend: Backend | undefined): C | undefined {
+    if (backend === undefined) return this.defaultCache
+    if (typeof backend !== "object") return undefined
+    let cache = this.providers.get(backend)
+    if (cache === undefined) {
+      cache = this.make()
+      this.providers.set(backend, cache)
+    }
+    return cache
+  }
+  clear(): void {
+    this.defaultCache = this.make()
+    this.providers = new WeakMap()
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Digests
@@ -329,6 +357,23 @@ const rsaIntegers = (key: RsaPublicKey) => {
     rsaBigints.set(key, ints)
   }
   return ints
+}
+
+/**
+ * Why an RSA public key read from the input (big-endian, leading zeros stripped) is not used, or `undefined`: OpenSSL's
+ * bounds (a modulus of at most 16384 bits, OPENSSL_RSA_MAX_MODULUS_BITS; an exponent of at most 64 bits,
+ * RSA_MAX_PUBEXP_BITS) and RFC 8017 §3.1's odd exponent of at least 3, on every backend. Without them a certificate or
+ * CVC from the input chose the size of the bigint operation (a 16384-bit modulus and exponent held the main thread
+ * for 6 s per verification, on the default backend too: the check code's raw path), a key OpenSSL refuses (a 4096-bit
+ * modulus with a 4096-bit exponent, issued by a trusted CA) verified on the portable backend only, and under e = 1 a
+ * "signature" is the padded digest itself, which anyone can write.
+ */
+export const rsaKeyProblem = (n: Uint8Array, e: Uint8Array): string | undefined => {
+  if (n.length > 2048) return `a modulus of ${n.length * 8} bits (at most 16384)`
+  if (e.length > 8) return `an exponent of ${e.length * 8} bits (at most 64)`
+  if (e.length === 0 || (e[e.length - 1]! & 1) === 0 || (e.length === 1 && e[0]! < 3))
+    return "an exponent that is not odd and at least 3"
+  return undefined
 }
 
 /**

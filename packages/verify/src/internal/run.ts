@@ -33,22 +33,27 @@ export const verifying = <R extends Report.Report>(
   options: VerifyOptions,
   run: (at: Date) => Promise<R>
 ): Effect.Effect<R | Report.Report> =>
-  Effect.flatMap(timeOf(options), (at) =>
-    Effect.promise(() =>
-      run(at).catch(
-        (e: unknown): Report.Report =>
-          Report.make(
-            kind,
-            [
-              {
-                object: kind,
-                verdict: "malformed",
-                authentic: false,
-                detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}`
-              }
-            ],
-            at
-          )
+  Effect.flatMap(timeOf(options), (at) => {
+    const malformed = (e: unknown): Report.Report =>
+      Report.make(
+        kind,
+        [
+          {
+            object: kind,
+            verdict: "malformed",
+            authentic: false,
+            detail: `could not be checked: ${e instanceof Error ? e.message : String(e)}`
+          }
+        ],
+        at
       )
-    )
-  )
+    return Effect.promise(() => {
+      // A `run` that is not an async function (the residence verifiers read the signature and certificate before
+      // their first await) throws synchronously: caught here too, else it was a defect instead of a report.
+      try {
+        return run(at).catch(malformed)
+      } catch (e) {
+        return Promise.resolve(malformed(e))
+      }
+    })
+  })
