@@ -318,7 +318,10 @@ const guessable = {
   myNumber: "the My Number's file: trying every 12-digit number against its SHA-256 finds the My Number",
   myNumberDigest:
     "DF31 is the SHA-256 of the My Number's file: with DF32 (a digest of the basic information), trying every 12-digit number finds the My Number",
-  birthDate: "the birth date next to the card key (in this report): trying every date against the SHA-256 finds it"
+  birthDate: "the birth date next to the card key (in this report): trying every date against the SHA-256 finds it",
+  // Reference §7.5: DF41 is a 1-bit 72×12 PNG of the 12 digits, drawn by the issuer from the number alone.
+  myNumberImage:
+    "the My Number's image (a 72×12 rendering of the 12 digits) next to the card key (in this report): rendering every 12-digit number and hashing it finds the My Number"
 } as const
 
 const recordCheck = async (
@@ -691,7 +694,7 @@ export const verifyKenkaku = (
     const results = await Promise.all([
       simpleRecord(files.ef0001, "kenkaku.EF0001", 0xff10, [0xdf11, 0xdf12], 0xdf12, 0xdf13, guessable.birthDate),
       face(),
-      simpleRecord(files.ef0005, "kenkaku.EF0005", 0xff40, [0xdf41, 0xdf42], 0xdf42, 0xdf43)
+      simpleRecord(files.ef0005, "kenkaku.EF0005", 0xff40, [0xdf41, 0xdf42], 0xdf42, 0xdf43, guessable.myNumberImage)
     ])
     for (const r of results) checks.push(...r)
     // The three records carry the same card key; a disagreement is reported, never resolved silently.

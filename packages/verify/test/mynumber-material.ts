@@ -142,11 +142,9 @@ export const kkEf0002For = (signer = kenkakuApKey) => {
 }
 export const kkEf0002 = kkEf0002For().ef
 
-export const kkEf0005 = (() => {
-  const df41 = tlv(0xdf41, Fixtures.myNumberNumberPng)
-  const df42 = tlv(0xdf42, keyTlvs(kenkakuCardKey))
-  return tlv(0xff40, concat(df41, df42, tlv(0xdf43, rsaSign(kenkakuApKey, concat(df41, df42)))))
-})()
+/** DF41 (the My Number's image) ‖ DF42 (the card key) TLVs: what EF0005's signature covers. */
+export const kkEf0005Signed = concat(tlv(0xdf41, Fixtures.myNumberNumberPng), tlv(0xdf42, keyTlvs(kenkakuCardKey)))
+export const kkEf0005 = tlv(0xff40, concat(kkEf0005Signed, tlv(0xdf43, rsaSign(kenkakuApKey, kkEf0005Signed))))
 
 export const kenkakuFiles = { ef0001: kkEf0001, ef0002: kkEf0002, ef0004: kenkakuCvc, ef0005: kkEf0005 }
 

@@ -111,7 +111,8 @@ describe("the report a business logs", () => {
       const guessable = [
         df31, // = SHA-256(EF0001): try every My Number
         yield* Effect.promise(() => sha256(ef0003Signed.subarray(0, 2 * (3 + 32)))), // DF31 ‖ DF32
-        yield* Effect.promise(() => sha256(M.kkEf0001Signed)) // birth date ‖ the card key in the report
+        yield* Effect.promise(() => sha256(M.kkEf0001Signed)), // birth date ‖ the card key in the report
+        yield* Effect.promise(() => sha256(M.kkEf0005Signed)) // the My Number's image ‖ the card key
       ]
       for (const digest of guessable) expect(json).not.toContain(toHex(digest))
       expect(json).not.toContain("123456789018")
@@ -119,6 +120,9 @@ describe("the report a business logs", () => {
       const age = kenkaku.checks.find((c) => c.object === "kenkaku.EF0001")!
       expect(age.verdict).toBe("verified")
       expect(age.covered?.digestWithheld).toContain("birth date")
+      const image = kenkaku.checks.find((c) => c.object === "kenkaku.EF0005")!
+      expect(image.verdict).toBe("verified")
+      expect(image.covered?.digestWithheld).toContain("My Number")
     })
   )
 
