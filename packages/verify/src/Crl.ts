@@ -5,8 +5,8 @@
  *
  * @since 0.1.0
  */
-import { AsnParser } from "@peculiar/asn1-schema"
-import { CertificateList, CRLReason } from "@peculiar/asn1-x509"
+import { AsnParser, AsnSerializer } from "@peculiar/asn1-schema"
+import { CertificateList, CRLReason, type GeneralName, IssuingDistributionPoint } from "@peculiar/asn1-x509"
 import * as asn1js from "asn1js"
 import { Effect } from "effect"
 import { CrlParseError } from "./Errors.js"
@@ -33,6 +33,27 @@ export interface RevokedEntry {
   readonly reason: string
 }
 
+/**
+ * The CRL's issuingDistributionPoint extension (RFC 5280 §5.2.5): which certificates and reasons the CRL covers. A CRL
+ * that carries one may be a partition of the issuer's revocation information; `Jpki` applies the scope checks of
+ * §6.3.3 (b)(1)–(2) and (d) before it says a certificate is not revoked.
+ */
+export interface IssuingDistributionPointScope {
+  /** The distribution point's fullName, each GeneralName as DER hex; `undefined` when it has no fullName. */
+  readonly fullName: ReadonlyArray<string> | undefined
+  /** Whether the distribution point is named relative to the CRL issuer (nameRelativeToCRLIssuer). */
+  readonly relativeName: boolean
+  readonly onlyContainsUserCerts: boolean
+  readonly onlyContainsCACerts: boolean
+  readonly onlyContainsAttributeCerts: boolean
+  /** The reasons a CRL with onlySomeReasons covers (RFC 5280 ReasonFlags names); `undefined`: all reasons. */
+  readonly onlySomeReasons: ReadonlyArray<string> | undefined
+  readonly indirectCRL: boolean
+}
+
+/** A GeneralName as DER hex, to compare distribution point names (RFC 5280 §6.3.3 (b)(1)). @internal */
+export const generalNameKey = (name: GeneralName): string => toHex(new Uint8Array(AsnSerializer.serialize(name)))
+
 export interface ParsedCrl {
   readonly _tag: "ParsedCrl"
   readonly der: Uint8Array
@@ -49,6 +70,8 @@ export interface ParsedCrl {
   readonly entries: ReadonlyMap<string, RevokedEntry>
   /** Whether this is a delta CRL (deltaCRLIndicator): it lists only changes since a base CRL. */
   readonly delta: boolean
+  /** The issuingDistributionPoint extension (the CRL's scope), when present. */
+  readonly issuingDistributionPoint?: IssuingDistributionPointScope | undefined
   /** Critical CRL extensions this library does not process. */
   readonly unknownCriticalExtensions: ReadonlyArray<string>
 }
@@ -79,6 +102,19 @@ const parseUnsafe = (input: Uint8Array): ParsedCrl => {
   const crl = AsnParser.fromASN(decoded.result, CertificateList)
   if (crl.tbsCertListRaw === undefined) throw new Error("to-be-signed part not found")
   const tbs = crl.tbsCertList
+  // asn1js matches the optional nextUpdate (a CHOICE of times) against whatever follows thisUpdate: in a CRL without
+  // nextUpdate, the revokedCertificates or crlExtensions that follow were taken for it and dropped, so a listed serial,
+  // an issuingDistributionPoint or a deltaCRLIndicator was silently lost (RFC 5280 §5.1.2.5 requires nextUpdate, so
+  // such a CRL does not conform anyway). Every field of the to-be-signed SEQUENCE must be accounted for.
+  const tbsNode = (decoded.result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence | undefined
+  const fields =
+    (tbs.version !== undefined ? 1 : 0) +
+    3 +
+    (tbs.nextUpdate !== undefined ? 1 : 0) +
+    (tbs.revokedCertificates !== undefined ? 1 : 0) +
+    (tbs.crlExtensions !== undefined ? 1 : 0)
+  if (tbsNode?.valueBlock.value.length !== fields)
+    throw new Error("a field of the CRL could not be read (a CRL without nextUpdate followed by other fields)")
   if (tbs.signature.algorithm !== crl.signatureAlgorithm.algorithm)
     throw new Error("the signature algorithm inside the CRL differs from the outer one")
   const entries = new Map<string, RevokedEntry>()
@@ -98,6 +134,20 @@ const parseUnsafe = (input: Uint8Array): ParsedCrl => {
     })
   }
   const extensions = tbs.crlExtensions ?? []
+  const idpExtension = extensions.find((e) => e.extnID === "2.5.29.28")
+  let issuingDistributionPoint: IssuingDistributionPointScope | undefined
+  if (idpExtension !== undefined) {
+    const idp = AsnParser.parse(new Uint8Array(idpExtension.extnValue.buffer), IssuingDistributionPoint)
+    issuingDistributionPoint = {
+      fullName: idp.distributionPoint?.fullName?.map(generalNameKey),
+      relativeName: idp.distributionPoint?.nameRelativeToCRLIssuer !== undefined,
+      onlyContainsUserCerts: idp.onlyContainsUserCerts,
+      onlyContainsCACerts: idp.onlyContainsCACerts,
+      onlyContainsAttributeCerts: idp.onlyContainsAttributeCerts,
+      onlySomeReasons: idp.onlySomeReasons?.toJSON(),
+      indirectCRL: idp.indirectCRL
+    }
+  }
   return {
     _tag: "ParsedCrl",
     der: bytes.subarray(0, decoded.offset),
@@ -110,6 +160,7 @@ const parseUnsafe = (input: Uint8Array): ParsedCrl => {
     signatureValue: new Uint8Array(crl.signature),
     entries,
     delta: extensions.some((e) => e.extnID === "2.5.29.27"),
+    issuingDistributionPoint,
     unknownCriticalExtensions: extensions
       .filter((e) => e.critical && !knownCrlExtensions.has(e.extnID))
       .map((e) => e.extnID)

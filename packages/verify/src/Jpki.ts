@@ -7,6 +7,8 @@
  *
  * @since 0.1.0
  */
+import { AsnParser } from "@peculiar/asn1-schema"
+import { CRLDistributionPoints } from "@peculiar/asn1-x509"
 import { Effect } from "effect"
 import * as Crl from "./Crl.js"
 import type { CrlParseError } from "./Errors.js"
@@ -45,6 +47,58 @@ const usagesFor = (purpose: JpkiPurpose | undefined) =>
     : purpose === "signature"
       ? (["nonRepudiation"] as const)
       : (["digitalSignature", "nonRepudiation"] as const)
+
+/**
+ * The certificate's cRLDistributionPoints fullNames (each GeneralName as DER hex), `"relative"` when one is named
+ * relative to the CRL issuer, `undefined` when it has none or the extension does not parse.
+ */
+const distributionPointNames = (cert: ParsedCertificate): ReadonlyArray<string> | "relative" | undefined => {
+  const ext = cert.extensions.find((e) => e.oid === "2.5.29.31")
+  if (ext === undefined) return undefined
+  try {
+    const names: Array<string> = []
+    for (const dp of AsnParser.parse(ext.value, CRLDistributionPoints)) {
+      if (dp.distributionPoint?.nameRelativeToCRLIssuer !== undefined) return "relative"
+      for (const n of dp.distributionPoint?.fullName ?? []) names.push(Crl.generalNameKey(n))
+    }
+    return names.length > 0 ? names : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const supply = "supply the issuer's complete CRL"
+
+/**
+ * Why the CRL cannot decide this certificate's revocation status from its scope, if it cannot: RFC 5280 §6.3.3
+ * (b)(1) (the distribution point it was issued for must be one the certificate names; an indirect CRL may list other
+ * issuers' certificates, and is not supported here) and (b)(2) (onlyContainsUserCerts / onlyContainsCACerts /
+ * onlyContainsAttributeCerts against the certificate's basicConstraints), §5.2.5. A serial listed on such a CRL may
+ * belong to another certificate, so it is not read at all.
+ */
+const outOfScope = (crl: Crl.ParsedCrl, cert: ParsedCertificate): string | undefined => {
+  const idp = crl.issuingDistributionPoint
+  if (idp === undefined) return undefined
+  if (idp.indirectCRL)
+    return `the CRL is indirect (issuingDistributionPoint indirectCRL), which this verifier does not process; ${supply}`
+  if (idp.onlyContainsAttributeCerts)
+    return `the CRL covers only attribute certificates (onlyContainsAttributeCerts); ${supply}`
+  const isCa = cert.basicConstraints?.ca === true
+  if (idp.onlyContainsCACerts && !isCa)
+    return `the CRL covers only CA certificates (onlyContainsCACerts), this is an end-entity certificate; ${supply} or the partition for end-entity certificates`
+  if (idp.onlyContainsUserCerts && isCa)
+    return `the CRL covers only end-entity certificates (onlyContainsUserCerts), this is a CA certificate; ${supply} or the partition for CA certificates`
+  if (idp.relativeName)
+    return `the CRL's distribution point is named relative to its issuer (nameRelativeToCRLIssuer), which this verifier cannot match; ${supply}`
+  if (idp.fullName !== undefined) {
+    const names = distributionPointNames(cert)
+    if (names === "relative")
+      return `the certificate's distribution point is named relative to the CRL issuer, which this verifier cannot match to the CRL's; ${supply}`
+    if (names === undefined || !idp.fullName.some((n) => names.includes(n)))
+      return `the CRL was issued for a distribution point (issuingDistributionPoint) that is not among the certificate's cRLDistributionPoints; supply the CRL of the certificate's distribution point`
+  }
+  return undefined
+}
 
 const revocationCheck = async (
   cert: ParsedCertificate,
@@ -94,8 +148,29 @@ const revocationCheck = async (
     notBefore: crl.thisUpdate.toISOString(),
     notAfter: (crl.nextUpdate ?? crl.thisUpdate).toISOString()
   }
+  // RFC 5280 §6.3.3: a CRL whose scope does not cover the certificate, or that covers it only in part, cannot say
+  // "not revoked". Such a check is `revocation-unknown` (the CRL verified: authentic), never `verified`.
+  const unknown = (detail: string): Report.Check => ({
+    ...base,
+    verdict: "revocation-unknown",
+    authentic: true,
+    validity,
+    detail
+  })
+  // §5.2.4, §6.3.3: a delta CRL lists only the changes since its base CRL; delta CRLs are not processed here.
+  if (crl.delta)
+    return unknown(
+      `the CRL is a delta CRL (deltaCRLIndicator): it lists only changes since its base CRL, and delta CRLs are not processed here; ${supply}`
+    )
+  const scope = outOfScope(crl, cert)
+  if (scope !== undefined) return unknown(scope)
   const entry = crl.entries.get(Crl.serialKey(cert.serialNumber))
-  if (entry !== undefined && entry.reasonCode !== 8)
+  // §5.3.1: removeFromCRL (8) belongs only in delta CRLs; in a complete CRL it says nothing about this certificate.
+  if (entry?.reasonCode === 8)
+    return unknown(
+      `the CRL lists this certificate with reason removeFromCRL, which RFC 5280 §5.3.1 allows only in delta CRLs: this complete CRL is malformed for it; ${supply}`
+    )
+  if (entry !== undefined)
     return {
       ...base,
       verdict: "revoked",
@@ -104,21 +179,26 @@ const revocationCheck = async (
       revocation: { revokedAt: entry.revokedAt.toISOString(), reason: entry.reason, reasonCode: entry.reasonCode },
       detail: `revoked on ${entry.revokedAt.toISOString()} (${entry.reason})`
     }
-  const note = crl.delta ? " (a delta CRL: only changes since its base CRL)" : ""
+  // §6.3.3 (d): a CRL with onlySomeReasons covers only those reasons; not being listed says nothing about the others.
+  const reasons = crl.issuingDistributionPoint?.onlySomeReasons
+  if (reasons !== undefined)
+    return unknown(
+      `not listed, but the CRL covers only some revocation reasons (onlySomeReasons: ${reasons.join(", ") || "none"}); ${supply} or CRLs covering the other reasons`
+    )
   return validity.status === "valid"
     ? {
         ...base,
         verdict: "verified",
         authentic: true,
         validity,
-        detail: `not listed in the issuer's CRL of ${crl.thisUpdate.toISOString()}${note}`
+        detail: `not listed in the issuer's CRL of ${crl.thisUpdate.toISOString()}`
       }
     : {
         ...base,
         verdict: "expired",
         authentic: true,
         validity,
-        detail: `not listed, but the CRL is ${validity.status === "expired" ? "out of date (past nextUpdate)" : "not yet valid"}${note}`
+        detail: `not listed, but the CRL is ${validity.status === "expired" ? "out of date (past nextUpdate)" : "not yet valid"}`
       }
 }
 

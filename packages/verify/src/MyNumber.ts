@@ -14,7 +14,7 @@
 import type { MyNumber as CoreMyNumber } from "@jpcard/core"
 import { Effect, Redacted } from "effect"
 import { VerifyInputError } from "./Errors.js"
-import { concat, equals, hex, toHex } from "./internal/bytes.js"
+import { concat, equals, fromHex, hex, toHex } from "./internal/bytes.js"
 import { ByteCache, PairCache } from "./internal/cache.js"
 import {
   canRecover,
@@ -66,7 +66,10 @@ export const describeKeyId = (idHex: string): string => {
 }
 
 const describeKeyIdUncached = (idHex: string): string => {
-  const bytes = hex(idHex)
+  // Total: text that is not hex is described as itself (it threw from `hex`).
+  if (typeof idHex !== "string") return "(not a key ID)"
+  const bytes = fromHex(idHex)
+  if (bytes === undefined) return idHex
   const ascii = (b: Uint8Array) => (b.every((c) => c >= 0x30 && c <= 0x39) ? new TextDecoder().decode(b) : undefined)
   const a = ascii(bytes.subarray(0, 7))
   const b = ascii(bytes.subarray(9, 12))

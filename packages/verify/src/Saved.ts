@@ -120,6 +120,15 @@ export const verify = (
   trusts: Trusts = {},
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report, VerifyInputError> => {
+  // A read built by hand (not by `decode`) is untrusted too: the same typed errors as `decode`, never `undefined`
+  // (a kind the switch does not know) or a defect (no files to read).
+  const { kind, files } = (typeof read === "object" && read !== null ? read : {}) as { kind?: unknown; files?: unknown }
+  if (!isKind(kind))
+    return Effect.fail(
+      new VerifyInputError({ reason: "WrongCardType", detail: `unknown kind ${described(kind)} of saved read` })
+    )
+  if (typeof files !== "object" || files === null)
+    return Effect.fail(new VerifyInputError({ reason: "MissingFile", detail: "the saved read has no files" }))
   switch (read.kind) {
     case "residence-gen1":
       return Effect.flatMap(Residence.fromGen1Files(read.files), (input) =>

@@ -69,6 +69,45 @@ export const extension = (id: string, critical: boolean, value: Uint8Array, enc:
   seq(enc, oid(id), ...(critical ? [bool(true)] : []), octet(value))
 export const basicConstraints = (ca: boolean, enc: Enc = {}) =>
   extension("2.5.29.19", true, seq(enc, ...(ca ? [bool(true)] : [])), enc)
+/** basicConstraints cA TRUE with a pathLenConstraint (RFC 5280 §4.2.1.9). */
+export const basicConstraintsPathLen = (pathLen: number) =>
+  extension("2.5.29.19", true, seq({}, bool(true), integer(pathLen)))
+/** A URI GeneralName ([6] IA5String). */
+export const uri = (s: string) => tlv(0x86, new TextEncoder().encode(s))
+/** DistributionPointName as the [0] of a DistributionPoint or IssuingDistributionPoint: fullName [0] GeneralNames. */
+const fullNameOf = (...names: ReadonlyArray<Uint8Array>) => tlv(0xa0, tlv(0xa0, concat(...names)))
+/** cRLDistributionPoints (RFC 5280 §4.2.1.13): one distribution point per URI. */
+export const crlDistributionPoints = (...uris: ReadonlyArray<string>) =>
+  extension("2.5.29.31", false, seq({}, ...uris.map((u) => seq({}, fullNameOf(uri(u))))))
+export interface IdpSpec {
+  readonly fullName?: ReadonlyArray<string>
+  readonly onlyContainsUserCerts?: boolean
+  readonly onlyContainsCACerts?: boolean
+  /** ReasonFlags as one byte, bit 0 (0x80) = unused, bit 1 (0x40) = keyCompromise, … */
+  readonly onlySomeReasons?: number
+  readonly indirectCRL?: boolean
+  readonly onlyContainsAttributeCerts?: boolean
+}
+/** issuingDistributionPoint (RFC 5280 §5.2.5), critical as the RFC requires. */
+export const issuingDistributionPoint = (spec: IdpSpec) => {
+  const flag = (tag: number, v: boolean | undefined) => (v ? [Uint8Array.of(tag, 0x01, 0xff)] : [])
+  return extension(
+    "2.5.29.28",
+    true,
+    seq(
+      {},
+      ...(spec.fullName ? [fullNameOf(...spec.fullName.map(uri))] : []),
+      ...flag(0x81, spec.onlyContainsUserCerts),
+      ...flag(0x82, spec.onlyContainsCACerts),
+      ...(spec.onlySomeReasons !== undefined ? [Uint8Array.of(0x83, 0x02, 0x00, spec.onlySomeReasons)] : []),
+      ...flag(0x84, spec.indirectCRL),
+      ...flag(0x85, spec.onlyContainsAttributeCerts)
+    )
+  )
+}
+/** deltaCRLIndicator (RFC 5280 §5.2.4), critical, naming base CRL number `base`. */
+export const deltaCrlIndicator = (base = 1) => extension("2.5.29.27", true, integer(base))
+
 /** keyUsage bits as in RFC 5280 (bit 0 = digitalSignature … bit 6 = cRLSign). */
 export const keyUsage = (bits: ReadonlyArray<number>, enc: Enc = {}) => {
   let value = 0
@@ -148,6 +187,8 @@ export interface CrlSpec {
   readonly nextUpdate?: Date
   readonly revoked?: ReadonlyArray<{ readonly serial: Uint8Array; readonly date: Date; readonly reason?: number }>
   readonly signer: KeyObject
+  /** crlExtensions ([0] EXPLICIT Extensions). */
+  readonly extensions?: ReadonlyArray<Uint8Array>
 }
 
 export const crl = (spec: CrlSpec): Uint8Array => {
@@ -166,7 +207,8 @@ export const crl = (spec: CrlSpec): Uint8Array => {
     spec.issuer,
     utcTime(spec.thisUpdate),
     ...(spec.nextUpdate ? [utcTime(spec.nextUpdate)] : []),
-    ...(entries.length > 0 ? [seq({}, ...entries)] : [])
+    ...(entries.length > 0 ? [seq({}, ...entries)] : []),
+    ...(spec.extensions && spec.extensions.length > 0 ? [explicit(0, seq({}, ...spec.extensions))] : [])
   )
   return seq({}, tbs, algorithmIdentifier("rsa-sha256", true), bitString(signWith("rsa-sha256", spec.signer, tbs)))
 }

@@ -306,6 +306,289 @@ describe("revocation (CRL supplied by the user)", () => {
   )
 })
 
+describe("CRL scope and reasons: never 'not revoked' from a CRL that cannot say so (RFC 5280 §5.2.5, §6.3.3)", () => {
+  const listed = [{ serial: authSerial, date: new Date("2029-11-30T10:00:00Z"), reason: 1 }]
+  const crlOf = (extensions: ReadonlyArray<Uint8Array>, revoked: D.CrlSpec["revoked"] = [], issuer = authCaName) =>
+    D.crl({
+      issuer,
+      thisUpdate: new Date("2029-12-01T00:00:00Z"),
+      nextUpdate: new Date("2030-02-01T00:00:00Z"),
+      signer: authCaKey,
+      revoked,
+      extensions
+    })
+  const revocationOf = (report: { readonly checks: ReadonlyArray<{ readonly object: string }> }) =>
+    report.checks.find((c) => c.object === "jpki.revocation") as
+      | {
+          readonly verdict: string
+          readonly authentic: boolean
+          readonly detail?: string
+          readonly revocation?: unknown
+        }
+      | undefined
+  const check = (crl: Uint8Array, certificate: Uint8Array = Fixtures.myNumberJpkiAuthCertDer) =>
+    Effect.flatMap(simTrust, (trust) => Jpki.verifyCertificate({ certificate, crl }, trust, { at }))
+
+  it.effect("a partition that does not cover an end-entity certificate: revocation-unknown, listed or not", () =>
+    Effect.gen(function* () {
+      for (const [idp, why] of [
+        [{ onlyContainsCACerts: true }, "onlyContainsCACerts"],
+        [{ onlyContainsAttributeCerts: true }, "onlyContainsAttributeCerts"],
+        [{ indirectCRL: true }, "indirectCRL"]
+      ] as const) {
+        for (const revoked of [[], listed]) {
+          const report = yield* check(crlOf([D.issuingDistributionPoint(idp)], revoked))
+          expect(report.verdict, `${why} ${revoked.length}`).toBe("revocation-unknown")
+          expect(report.authentic).toBe(true)
+          const r = revocationOf(report)!
+          expect(r.verdict).toBe("revocation-unknown")
+          expect(r.revocation).toBeUndefined()
+          expect(r.detail).toContain(why)
+          expect(r.detail).toContain("supply")
+          expect(report.summary).toContain("revocation-unknown")
+        }
+      }
+    })
+  )
+
+  it.effect("a partition that covers the certificate is used: onlyContainsUserCerts for an end-entity", () =>
+    Effect.gen(function* () {
+      const idp = D.issuingDistributionPoint({ onlyContainsUserCerts: true })
+      expect((yield* check(crlOf([idp]))).verdict).toBe("verified")
+      const revoked = yield* check(crlOf([idp], listed))
+      expect(revoked.verdict).toBe("revoked")
+      expect(revocationOf(revoked)?.revocation).toEqual({
+        revokedAt: "2029-11-30T10:00:00.000Z",
+        reason: "keyCompromise",
+        reasonCode: 1
+      })
+      const parsed = yield* Crl.parse(crlOf([idp]))
+      expect(parsed.issuingDistributionPoint?.onlyContainsUserCerts).toBe(true)
+      expect(parsed.issuingDistributionPoint?.onlyContainsCACerts).toBe(false)
+    })
+  )
+
+  it.effect("onlyContainsUserCerts for a CA certificate, onlyContainsCACerts covering it", () =>
+    Effect.gen(function* () {
+      const rootKey = D.rsaKeyPair()
+      const subKey = D.rsaKeyPair()
+      const rootName = D.name({}, "jpcard TEST scope root")
+      const root = D.selfSigned(rootName, rootKey, "rsa-sha256", [
+        D.basicConstraints(true),
+        D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])
+      ])
+      // A CA certificate checked as the leaf (its keyUsage allows digitalSignature too).
+      const sub = D.certificate({
+        serial: 0x77,
+        issuer: rootName,
+        subject: D.name({}, "jpcard TEST scope sub-CA"),
+        publicKey: subKey.publicKey,
+        alg: "rsa-sha256",
+        signer: rootKey.privateKey,
+        extensions: [D.basicConstraints(true), D.keyUsage([D.KU.digitalSignature, D.KU.keyCertSign])]
+      })
+      const trust = yield* Trust.customJpkiTrust([root])
+      const crl = (idp: D.IdpSpec) =>
+        D.crl({
+          issuer: rootName,
+          thisUpdate: new Date("2029-12-01T00:00:00Z"),
+          nextUpdate: new Date("2030-02-01T00:00:00Z"),
+          signer: rootKey.privateKey,
+          extensions: [D.issuingDistributionPoint(idp)]
+        })
+      const user = yield* Jpki.verifyCertificate(
+        { certificate: sub, crl: crl({ onlyContainsUserCerts: true }) },
+        trust,
+        {
+          at
+        }
+      )
+      expect(user.verdict, user.summary).toBe("revocation-unknown")
+      expect(revocationOf(user)?.detail).toContain("onlyContainsUserCerts")
+      const ca = yield* Jpki.verifyCertificate({ certificate: sub, crl: crl({ onlyContainsCACerts: true }) }, trust, {
+        at
+      })
+      expect(ca.verdict, ca.summary).toBe("verified")
+    })
+  )
+
+  it.effect("onlySomeReasons: listed is revoked, not listed is revocation-unknown", () =>
+    Effect.gen(function* () {
+      const idp = D.issuingDistributionPoint({ onlySomeReasons: 0x40 }) // keyCompromise
+      expect((yield* Crl.parse(crlOf([idp]))).issuingDistributionPoint?.onlySomeReasons).toEqual(["keyCompromise"])
+      const notListed = yield* check(crlOf([idp]))
+      expect(notListed.verdict).toBe("revocation-unknown")
+      expect(revocationOf(notListed)?.detail).toContain("onlySomeReasons: keyCompromise")
+      expect((yield* check(crlOf([idp], listed))).verdict).toBe("revoked")
+    })
+  )
+
+  it.effect("the CRL's distribution point must be one the certificate names (§6.3.3 (b)(1))", () =>
+    Effect.gen(function* () {
+      const leafKey = D.rsaKeyPair()
+      const leaf = (extensions: ReadonlyArray<Uint8Array>) =>
+        D.certificate({
+          serial: 0x42,
+          issuer: authCaName,
+          subject: D.name({}, "jpcard TEST dp leaf"),
+          publicKey: leafKey.publicKey,
+          alg: "rsa-sha256",
+          signer: authCaKey,
+          extensions: [D.keyUsage([D.KU.digitalSignature]), ...extensions]
+        })
+      const withDp = leaf([D.crlDistributionPoints("http://crl.example/a.crl", "ldap://crl.example/b")])
+      const dp = (...fullName: ReadonlyArray<string>) => D.issuingDistributionPoint({ fullName })
+      expect((yield* check(crlOf([dp("ldap://crl.example/b")]), withDp)).verdict).toBe("verified")
+      const listedLeaf = [{ serial: Uint8Array.of(0x42), date: new Date("2029-11-30T10:00:00Z") }]
+      expect((yield* check(crlOf([dp("http://crl.example/a.crl")], listedLeaf), withDp)).verdict).toBe("revoked")
+      for (const [crl, certificate] of [
+        [crlOf([dp("http://crl.example/other.crl")]), withDp],
+        [crlOf([dp("http://crl.example/other.crl")], listedLeaf), withDp],
+        [crlOf([dp("http://crl.example/a.crl")]), leaf([])]
+      ] as const) {
+        const report = yield* check(crl, certificate)
+        expect(report.verdict, report.summary).toBe("revocation-unknown")
+        expect(revocationOf(report)?.detail).toContain("cRLDistributionPoints")
+      }
+      // A CRL without issuingDistributionPoint is complete: it covers every distribution point.
+      expect((yield* check(crlOf([]), withDp)).verdict).toBe("verified")
+    })
+  )
+
+  it.effect("a delta CRL is not processed: revocation-unknown (§5.2.4)", () =>
+    Effect.gen(function* () {
+      const crl = crlOf([D.deltaCrlIndicator(7)])
+      expect((yield* Crl.parse(crl)).delta).toBe(true)
+      const report = yield* check(crl)
+      expect(report.verdict).toBe("revocation-unknown")
+      expect(revocationOf(report)?.detail).toContain("delta CRL")
+    })
+  )
+
+  it.effect("removeFromCRL (8) in a complete CRL: revocation-unknown, never 'not revoked' (§5.3.1)", () =>
+    Effect.gen(function* () {
+      const report = yield* check(
+        crlOf([], [{ serial: authSerial, date: new Date("2029-11-30T10:00:00Z"), reason: 8 }])
+      )
+      expect(report.verdict).toBe("revocation-unknown")
+      const r = revocationOf(report)!
+      expect(r.detail).toContain("removeFromCRL")
+      expect(r.revocation).toBeUndefined()
+      // Another certificate's removeFromCRL entry does not concern this one.
+      const other = yield* check(
+        crlOf([], [{ serial: hex("7E57000300000099"), date: new Date("2029-11-30T10:00:00Z"), reason: 8 }])
+      )
+      expect(other.verdict).toBe("verified")
+    })
+  )
+})
+
+describe("a CRL without nextUpdate (RFC 5280 §5.1.2.5 requires one)", () => {
+  // The ASN.1 schema took the field after thisUpdate for the missing nextUpdate and dropped it: a listed serial or a
+  // crlExtension (issuingDistributionPoint, deltaCRLIndicator, an unknown critical one) vanished without a word.
+  it.effect("followed by revoked entries or extensions: a CrlParseError, never a CRL that lost them", () =>
+    Effect.gen(function* () {
+      const base = { issuer: authCaName, thisUpdate: new Date("2029-12-01T00:00:00Z"), signer: authCaKey }
+      const revoked = [{ serial: authSerial, date: new Date("2029-11-30T10:00:00Z"), reason: 1 }]
+      for (const spec of [
+        { revoked },
+        { extensions: [D.deltaCrlIndicator(3)] },
+        { extensions: [D.issuingDistributionPoint({ onlyContainsCACerts: true })] },
+        { revoked, extensions: [D.extension("1.2.3.4", true, D.nul)] }
+      ]) {
+        const error = yield* Effect.flip(Crl.parse(D.crl({ ...base, ...spec })))
+        expect(error._tag).toBe("CrlParseError")
+        expect(error.message).toContain("nextUpdate")
+      }
+      // Nothing after thisUpdate: nothing lost, still read.
+      const bare = yield* Crl.parse(D.crl(base))
+      expect(bare.nextUpdate).toBeUndefined()
+      expect(bare.entries.size).toBe(0)
+    })
+  )
+})
+
+describe("pathLenConstraint (RFC 5280 §4.2.1.9, §6.1.4 (l)-(m))", () => {
+  const caExt = (pathLen?: number) => [
+    pathLen === undefined ? D.basicConstraints(true) : D.basicConstraintsPathLen(pathLen),
+    D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])
+  ]
+  const keys = { root: D.rsaKeyPair(), a: D.rsaKeyPair(), a2: D.rsaKeyPair(), b: D.rsaKeyPair(), leaf: D.rsaKeyPair() }
+  const names = {
+    root: D.name({}, "jpcard TEST pl root"),
+    a: D.name({}, "jpcard TEST pl A"),
+    b: D.name({}, "jpcard TEST pl B")
+  }
+  const root = (pathLen?: number) => D.selfSigned(names.root, keys.root, "rsa-sha256", caExt(pathLen))
+  const ca = (
+    issuer: Uint8Array,
+    signer: typeof keys.root,
+    subject: Uint8Array,
+    key: typeof keys.root,
+    pathLen?: number,
+    serial = 0x10
+  ) =>
+    D.certificate({
+      serial,
+      issuer,
+      subject,
+      publicKey: key.publicKey,
+      alg: "rsa-sha256",
+      signer: signer.privateKey,
+      extensions: caExt(pathLen)
+    })
+  const leafUnder = (issuer: Uint8Array, signer: typeof keys.root) =>
+    D.certificate({
+      issuer,
+      subject: D.name({}, "jpcard TEST pl leaf"),
+      publicKey: keys.leaf.publicKey,
+      alg: "rsa-sha256",
+      signer: signer.privateKey,
+      extensions: [D.keyUsage([D.KU.digitalSignature])]
+    })
+  const verify = (anchor: Uint8Array, leaf: Uint8Array, intermediates: ReadonlyArray<Uint8Array>) =>
+    Effect.flatMap(Trust.customJpkiTrust([anchor]), (trust) =>
+      Jpki.verifyCertificate({ certificate: leaf, intermediates }, trust, { at })
+    )
+
+  it.effect("an intermediate's constraint: root → A (pathLen 0) → B → leaf does not verify", () =>
+    Effect.gen(function* () {
+      const b = ca(names.a, keys.a, names.b, keys.b)
+      const leaf = leafUnder(names.b, keys.b)
+      const a0 = ca(names.root, keys.root, names.a, keys.a, 0)
+      const bad = yield* verify(root(), leaf, [a0, b])
+      expect(bad.verdict, bad.summary).toBe("untrusted-chain")
+      expect(bad.authentic).toBe(false)
+      expect(bad.checks[0]!.detail).toContain("pathLenConstraint 0")
+      // pathLen 1 allows B; so does no constraint.
+      expect((yield* verify(root(), leaf, [ca(names.root, keys.root, names.a, keys.a, 1), b])).verdict).toBe("verified")
+      // Another path is tried: the same A without the constraint, listed after the constrained one.
+      const other = yield* verify(root(), leaf, [a0, ca(names.root, keys.root, names.a, keys.a, undefined, 0x11), b])
+      expect(other.verdict, other.summary).toBe("verified")
+      // pathLen 0 lets A issue the leaf itself (the leaf is not counted).
+      expect((yield* verify(root(), leafUnder(names.a, keys.a), [a0])).verdict).toBe("verified")
+    })
+  )
+
+  it.effect("self-issued intermediates are not counted; the anchor's own constraint is enforced", () =>
+    Effect.gen(function* () {
+      // A (pathLen 0) → A' (self-issued: same name, new key) → leaf.
+      const a0 = ca(names.root, keys.root, names.a, keys.a, 0)
+      const rollover = ca(names.a, keys.a, names.a, keys.a2)
+      const selfIssued = yield* verify(root(), leafUnder(names.a, keys.a2), [a0, rollover])
+      expect(selfIssued.verdict, selfIssued.summary).toBe("verified")
+      expect(selfIssued.checks.length).toBe(4)
+      // Anchor with pathLen 0 → A → leaf: one intermediate too many; pathLen 1 allows it.
+      const leaf = leafUnder(names.a, keys.a)
+      const a = ca(names.root, keys.root, names.a, keys.a)
+      const bad = yield* verify(root(0), leaf, [a])
+      expect(bad.verdict, bad.summary).toBe("untrusted-chain")
+      expect(bad.checks[0]!.detail).toContain("pathLenConstraint 0")
+      expect((yield* verify(root(1), leaf, [a])).verdict).toBe("verified")
+    })
+  )
+})
+
 describe("JPKI signatures made by the card", () => {
   it.effect("over the data, or over its SHA-256 digest; anything else fails", () =>
     Effect.gen(function* () {

@@ -415,6 +415,46 @@ describe("Saved.decode of untrusted input", () => {
   })
 })
 
+describe("Saved.verify of a read built by hand (not by decode)", () => {
+  it("an unknown kind is WrongCardType, a read without files MissingFile: a failed Effect, never undefined or a defect", async () => {
+    const reasonOf = async (read: unknown) => {
+      const o = await outcome(
+        () => Saved.verify(read as Saved.SavedRead, { cvc: cvcTrust }, { at }),
+        ["VerifyInputError"]
+      )
+      expect(o._tag).toBe("Failure")
+      return o._tag === "Failure" ? (o.error as unknown as { reason: string; message: string }) : undefined
+    }
+    for (const kind of ["passport", "toString", "__proto__", "", undefined, 7, null]) {
+      const error = await reasonOf({ kind, files: {} })
+      expect(error?.reason, String(kind)).toBe("WrongCardType")
+      expect(error?.message).toContain("unknown kind")
+    }
+    expect((await reasonOf({ kind: "passport" }))?.reason).toBe("WrongCardType")
+    for (const kind of ["residence-gen1", "residence-gen2", "mynumber-kenhojo", "mynumber-kenkaku"]) {
+      for (const files of [undefined, null, "ef0003"]) {
+        const error = await reasonOf({ kind, files })
+        expect(error?.reason, `${kind} ${String(files)}`).toBe("MissingFile")
+        expect(error?.message).toContain("no files")
+      }
+    }
+    for (const read of [undefined, null, "mynumber-kenhojo", 3])
+      expect((await reasonOf(read))?.reason).toBe("WrongCardType")
+  })
+})
+
+describe("MyNumber.describeKeyId", () => {
+  it("is total: text that is not hex is described as itself, valid key IDs as before", () => {
+    for (const text of ["zz", "abc", "not a key id", "50 00 03 3", "５０", "\u0000"])
+      expect(MyNumber.describeKeyId(text)).toBe(text)
+    expect(MyNumber.describeKeyId(undefined as unknown as string)).toBe("(not a key ID)")
+    const id = Buffer.concat([Buffer.from("5000033"), Buffer.from([8, 5]), Buffer.from("001"), Buffer.alloc(4)])
+    expect(MyNumber.describeKeyId(id.toString("hex").toUpperCase())).toBe("5000033/001")
+    expect(MyNumber.describeKeyId("00".repeat(16))).toBe("00".repeat(16))
+    expect(MyNumber.describeKeyId("")).toBe("")
+  })
+})
+
 describe("secrets anywhere in a saved read", () => {
   it("never reach an error message or a report", async () => {
     await fc.assert(

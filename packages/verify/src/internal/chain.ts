@@ -76,6 +76,21 @@ const issuerProblem = (c: ParsedCertificate, anchor: boolean): string | undefine
 }
 
 /**
+ * RFC 5280 §4.2.1.9, §6.1.4 (l)–(m): a CA certificate's pathLenConstraint n allows at most n non-self-issued
+ * intermediate certificates below it in the path (the leaf is not counted). `below` is the path under the issuer,
+ * leaf first. Anchors are held to it too, as to the rest of their basicConstraints (RFC 5937 §3).
+ */
+const pathLengthProblem = (issuer: ParsedCertificate, below: ReadonlyArray<ParsedCertificate>): string | undefined => {
+  const max = issuer.basicConstraints?.pathLength
+  if (max === undefined) return undefined
+  let count = 0
+  for (let i = 1; i < below.length; i++) if (below[i]!.subjectKey !== below[i]!.issuerKey) count++
+  return count > max
+    ? `its pathLenConstraint ${max} allows ${max} intermediate certificate${max === 1 ? "" : "s"} below it, this path has ${count}`
+    : undefined
+}
+
+/**
  * Signature checks one path search may make. A real chain takes a handful (the leaf under the card's CA certificate
  * or a root, and that one under a root); without a bound, intermediates that all name and sign each other made the
  * depth-first search try every ordering of them up to 4 deep (60 such certificates: 11 s; 100: minutes).
@@ -160,6 +175,8 @@ export const validate = async (
     path: ReadonlyArray<Step>,
     depth: number
   ): Promise<{ path: ReadonlyArray<Step>; anchor: CertificateAnchor } | undefined> => {
+    // The certificates an issuer of `cert` would sit above, leaf first.
+    const below = () => [...path.map((s) => s.cert), cert]
     for (const anchor of anchors) {
       if (checksLeft <= 0) return undefined
       if (!isIssuerOf(anchor.certificate, cert)) continue
@@ -167,6 +184,11 @@ export const validate = async (
       const problem = issuerProblem(anchor.certificate, true)
       if (problem !== undefined) {
         lastFailure = `anchor ${anchor.ref.name} cannot issue certificates: ${problem}`
+        continue
+      }
+      const tooLong = path.length > 0 ? pathLengthProblem(anchor.certificate, below()) : undefined
+      if (tooLong !== undefined) {
+        lastFailure = `anchor ${anchor.ref.name} cannot issue in this path: ${tooLong}`
         continue
       }
       const key = anchor.certificate.publicKey
@@ -184,6 +206,13 @@ export const validate = async (
       if (checksLeft <= 0) return undefined
       if (candidate === cert || path.some((s) => s.cert === candidate) || !isIssuerOf(candidate, cert)) continue
       const problem = issuerProblem(candidate, false)
+      const tooLong = problem === undefined && path.length > 0 ? pathLengthProblem(candidate, below()) : undefined
+      if (tooLong !== undefined) {
+        // Named by the path but barred by its constraint: a broken chain (untrusted-chain), and other paths are tried.
+        nameMatched = true
+        lastFailure = `intermediate ${candidate.subject} cannot issue in this path: ${tooLong}`
+        continue
+      }
       if (problem !== undefined || candidate.publicKey === undefined) {
         lastFailure = `intermediate ${candidate.subject} cannot issue certificates: ${problem ?? "unsupported key"}`
         continue
