@@ -9,7 +9,7 @@ import * as Apdu from "../apdu/Apdu.js"
 import { CardStatusError } from "../apdu/StatusWord.js"
 import { concat, toHex } from "../Bytes.js"
 import { ApduTrace, type Disclosure, describeData } from "../trace/ApduTrace.js"
-import { CardTransport, type CardTransportShape, type TransportError } from "../transport/CardTransport.js"
+import { CardTransport, type CardTransportShape, TransportError } from "../transport/CardTransport.js"
 
 export type ExchangeError = TransportError | Apdu.MalformedResponseError
 
@@ -38,6 +38,17 @@ export const markExtendedRefused = (transport: CardTransportShape): void => void
 /** The largest response data one exchange may carry on this transport, by the form in use. */
 export const maxResponseData = (transport: CardTransportShape): number =>
   Math.min(transport.capabilities.maxResponseLength, useExtended(transport) ? 65536 : 256)
+
+/**
+ * The error for a link whose response limit (`Capabilities.maxResponseLength`, as the transport reports it) is below
+ * the smallest response a step needs. A transport's capabilities come from a reader or a phone and are not trusted:
+ * without this check a limit below one cipher block planned 0-byte chunks without end until memory ran out.
+ */
+export const responseLimitTooSmall = (transport: CardTransportShape, needed: number, step: string): TransportError =>
+  new TransportError({
+    reason: "Io",
+    detail: `${step}: the link reports responses of at most ${maxResponseData(transport)} bytes and this step needs at least ${needed}; use a reader, or a transport setting, that carries 256-byte responses`
+  })
 
 const MAX_GET_RESPONSE = 64
 
@@ -154,6 +165,8 @@ export const planChunks = (
   size: number,
   chunk: number
 ): ReadonlyArray<{ readonly offset: number; readonly length: number }> => {
+  // A chunk of 0 (or NaN) bytes would never reach `size`: callers check the link's limit first.
+  if (!(chunk >= 1)) throw new RangeError(`a chunk is at least 1 byte, got ${chunk}`)
   const plan: Array<{ offset: number; length: number }> = []
   for (let offset = 0; offset < size; offset += chunk) plan.push({ offset, length: Math.min(chunk, size - offset) })
   return plan
@@ -180,6 +193,7 @@ export const readFile = Effect.fn("Iso7816.readFile")(function* (options: ReadFi
   const [sfiP1] = readBinaryP1P2({ sfi: options.sfi }, 0)
   const readChunks: (chunk: number) => Effect.Effect<Uint8Array, ExchangeError | CardStatusError, CardTransport> =
     Effect.fnUntraced(function* (chunk: number) {
+      if (!(chunk >= 1)) return yield* responseLimitTooSmall(transport, 1, options.step)
       const parts: Array<Uint8Array> = []
       for (const { offset, length } of planChunks(options.size, chunk)) {
         const [p1, p2] = readBinaryP1P2(offset === 0 ? { sfi: options.sfi } : undefined, offset)

@@ -16,6 +16,7 @@ import { concat, copy } from "../Bytes.js"
 import { sha256 } from "../crypto/Hash.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
 import { SecureRandom } from "../random/SecureRandom.js"
+import { InvalidNonceError } from "./Errors.js"
 import { selectApplication } from "./Read.js"
 import { sha256DigestInfo } from "./Records.js"
 
@@ -40,8 +41,10 @@ export interface PresenceOptions {
 export const provePresence = Effect.fn("mynumber.provePresence")(function* (options: PresenceOptions = {}) {
   const application = options.application ?? "kenkaku"
   const step = `mynumber.${application}.provePresence`
-  if (options.nonce !== undefined && (options.nonce.length < 1 || options.nonce.length > 64))
-    return yield* Effect.die(new RangeError("the presence nonce must be 1 to 64 bytes"))
+  // The nonce is the verifier's (untrusted input, like a digest to sign): a wrong one is a typed error, not a die.
+  const given = options.nonce
+  if (given !== undefined && (!(given instanceof Uint8Array) || given.length < 1 || given.length > 64))
+    return yield* new InvalidNonceError({ length: given instanceof Uint8Array ? given.length : 0 })
   yield* selectApplication(application)
   const challenge = yield* Iso7816.getChallenge(16, `${step}.challenge`)
   const nonce = options.nonce ?? (yield* (yield* SecureRandom).nextBytes(16))

@@ -66,4 +66,9 @@ export const signingPassword = (
     ? Result.succeed({ credential, secret: value })
     : Result.map(SigningPassword.parseResult(value), (secret) => ({ credential, secret }))
 
-export const has = <K extends string>(input: object, key: K): input is Record<K, unknown> => key in input
+/**
+ * Whether `input` is an object with `key`. Checked at run time: a JavaScript caller may pass a bare string, a number
+ * or `undefined`, on which `in` throws a TypeError; those resolve to an `InvalidCredentialError` instead.
+ */
+export const has = <K extends string>(input: object, key: K): input is Record<K, unknown> =>
+  typeof input === "object" && input !== null && key in input

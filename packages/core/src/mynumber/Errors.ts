@@ -86,6 +86,18 @@ export class InvalidDigestError extends Schema.TaggedError<InvalidDigestError>()
   }
 }
 
+/**
+ * The nonce for a presence proof is not 1 to 64 bytes. It comes from the verifier (a server, for remote checks), so
+ * it is input like any other: a typed error, not a defect. Nothing was sent to the card.
+ */
+export class InvalidNonceError extends Schema.TaggedError<InvalidNonceError>()("InvalidNonceError", {
+  length: Schema.Number
+}) {
+  override get message(): string {
+    return `a presence nonce is 1 to 64 bytes; got ${this.length} (take the verifier's challenge as given; nothing was sent to the card)`
+  }
+}
+
 const label = (credential: Credential) => credentials[credential].label
 
 /**

@@ -82,6 +82,9 @@ export const dataObjectEnd = (bytes: Uint8Array): Result.Result<number, Tlv.TlvE
 
 const isFiller = (bytes: Uint8Array) => bytes.every((b) => b === 0xff || b === 0x00)
 
+/** The longest tag and length fields `dataObjectEnd` reads: a two-byte tag, then `84` and four length bytes. */
+const MAX_HEADER = 7
+
 export interface TlvFile {
   /**
    * The file as read: the whole file (filler included) when it ended within the reads, otherwise up to the end of its
@@ -109,6 +112,10 @@ export const readTlvFile = Effect.fn("mynumber.readTlvFile")(function* (options:
   const transport = yield* CardTransport
   const { step, field } = options
   const bad = (detail: string) => new CardDataError({ step, field, detail })
+  // The first read must hold the data object's header. A link that reports a smaller limit (or 0, an Le no APDU can
+  // carry, which threw) cannot read these files; saying so beats blaming the card for a cut header.
+  if (!(Iso7816.maxResponseData(transport) >= MAX_HEADER))
+    return yield* Iso7816.responseLimitTooSmall(transport, MAX_HEADER, step)
   const first = yield* readBinaryAt(0, Iso7816.maxResponseData(transport), step)
   if (first.length === 0 || isFiller(first.subarray(0, 2)))
     return yield* bad("the file holds no data (empty or filler only)")

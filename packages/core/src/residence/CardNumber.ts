@@ -11,23 +11,30 @@ import { InvalidCardNumberError } from "./Errors.js"
 
 const pattern = /^[A-Z]{2}[0-9]{8}[A-Z]{2}$/
 
+const normalize = (input: unknown): string | undefined =>
+  typeof input === "string" ? input.trim().toUpperCase() : undefined
+
 /** A validated, upper-case card number. Its `toString` and JSON form are redacted. */
 export class CardNumber {
   readonly #value: string
   private constructor(value: string) {
     this.#value = value
   }
-  /** Validates the format (after trimming and upper-casing) before any APDU is sent. */
+  /**
+   * Validates the format (after trimming and upper-casing) before any APDU is sent. Anything but a string (a
+   * JavaScript caller's `undefined` or number) is an `InvalidCardNumberError` too, not a TypeError from `trim`.
+   */
   static parse(input: string): Effect.Effect<CardNumber, InvalidCardNumberError> {
     return Effect.suspend(() => {
-      const normalized = input.trim().toUpperCase()
-      return pattern.test(normalized)
+      const normalized = normalize(input)
+      return normalized !== undefined && pattern.test(normalized)
         ? Effect.succeed(new CardNumber(normalized))
-        : Effect.fail(new InvalidCardNumberError({ length: input.length }))
+        : Effect.fail(new InvalidCardNumberError({ length: typeof input === "string" ? input.length : 0 }))
     })
   }
   static isValid(input: string): boolean {
-    return pattern.test(input.trim().toUpperCase())
+    const normalized = normalize(input)
+    return normalized !== undefined && pattern.test(normalized)
   }
   /** The 12 ASCII bytes the key derivation and VERIFY use. */
   bytes(): Uint8Array {

@@ -97,6 +97,9 @@ export const readFile = Effect.fn("residence.readSecure")(function* (
   // 6700 is remembered for the session, and the file is read again from the start in short chunks.
   const readChunks: () => Effect.Effect<Uint8Array, ReadError, CardTransport> = Effect.fnUntraced(function* () {
     const chunk = maxPlaintextPerResponse(Iso7816.maxResponseData(transport), blockSize)
+    // A link too small for one encrypted block (a reported 18 bytes under AES, or NaN) would plan 0-byte chunks.
+    if (!(chunk >= 1))
+      return yield* Iso7816.responseLimitTooSmall(transport, responseObjectSize(1, blockSize), options.step)
     const out = new Uint8Array(options.size)
     for (const { offset, length } of Iso7816.planChunks(options.size, chunk)) {
       const [p1, p2] = Iso7816.readBinaryP1P2(offset === 0 ? { sfi: options.sfi } : undefined, offset)

@@ -137,7 +137,11 @@ export const readSigningCertificate = Effect.fn("mynumber.jpki.readSigningCertif
   credential: Credentials.WithSigningPassword,
   options: PinGuard.VerifyOptions = {}
 ) {
-  const resolved = yield* Effect.fromResult(Credentials.signingPassword("jpki.signingPassword", credential.password))
+  // A JavaScript caller may pass anything: no `password` is a malformed password (typed), not a TypeError.
+  const password = Credentials.has(credential, "password") ? credential.password : undefined
+  const resolved = yield* Effect.fromResult(
+    Credentials.signingPassword("jpki.signingPassword", password as string | SigningPassword)
+  )
   yield* select()
   yield* PinGuard.verify(resolved.credential, resolved.secret, options)
   return yield* readCertificateFile("signing")
@@ -188,8 +192,12 @@ export type SignRequest =
   | { readonly key: "signing"; readonly password: string | SigningPassword }
 
 const resolveSign = (request: SignRequest): Result.Result<Credentials.Resolved, InvalidCredentialError> => {
-  // Checked at run time too: a JavaScript caller may pass anything.
-  const input = request as { readonly key?: unknown; readonly pin?: unknown; readonly password?: unknown }
+  // Checked at run time too: a JavaScript caller may pass anything, `undefined` and strings included.
+  const input = (typeof request === "object" && request !== null ? request : {}) as {
+    readonly key?: unknown
+    readonly pin?: unknown
+    readonly password?: unknown
+  }
   if (input.key === "authentication" && (typeof input.pin === "string" || input.pin instanceof Pin4))
     return Credentials.pin("jpki.authenticationPin", input.pin)
   if (input.key === "signing" && (typeof input.password === "string" || input.password instanceof SigningPassword))
