@@ -35,6 +35,7 @@ const usageTags = new Set([
   "InvalidCardNumberError",
   "InvalidCredentialError",
   "InvalidDigestError",
+  "InvalidNonceError",
   "CredentialScopeError",
   // verification input
   "AnchorError",
