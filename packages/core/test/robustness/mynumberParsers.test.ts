@@ -15,6 +15,7 @@ import { isMyNumber } from "../../src/mynumber/Pin.js"
 import { parseCvc } from "../../src/mynumber/Records.js"
 import { CalendarDate } from "../../src/schema/CalendarDate.js"
 import * as Tlv from "../../src/tlv/Tlv.js"
+import { mutated } from "./harness/Mutations.js"
 
 const card = MyNumberSim.make({ seed: 1 })
 const holder = card.holder
@@ -102,21 +103,6 @@ const parseFile = (record: (typeof records)[number], bytes: Uint8Array) => {
   if (Result.isFailure(parsed)) return assertCardDataError(parsed.failure, bytes)
   record.check(parsed.success as never)
 }
-
-const mutated = (bytes: Uint8Array) =>
-  fc.oneof(
-    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((flips) => {
-      const out = bytes.slice()
-      for (const [at, xor] of flips) out[at % out.length]! ^= xor
-      return out
-    }),
-    fc.integer({ min: 0, max: bytes.length }).map((length) => bytes.slice(0, length)),
-    fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([at, patch]) => {
-      const out = bytes.slice()
-      out.set(patch.subarray(0, Math.max(0, out.length - (at % out.length))), at % out.length)
-      return out
-    })
-  )
 
 describe("records of the simulated card, mutated", () => {
   for (const record of records)

@@ -17,6 +17,7 @@ import { SecureSession } from "../../src/residence/Session.js"
 import { decodeText } from "../../src/residence/Text.js"
 import { CalendarDate, CalendarDateFromYyyymmdd } from "../../src/schema/CalendarDate.js"
 import * as Tlv from "../../src/tlv/Tlv.js"
+import { mutated } from "./harness/Mutations.js"
 import { outcomeOf } from "./harness/Outcome.js"
 
 const gen1Card = ResidenceGen1.make({ seed: 1 })
@@ -57,27 +58,6 @@ const assertCardDataError = (error: unknown, input: Uint8Array, secrets: Readonl
   for (const text of [...asciiRuns(input), ...secrets])
     if (error.message.includes(text)) assert.fail(`${error.message} repeats card content "${text}"`)
 }
-
-/** A copy of `bytes` with up to four bytes changed, a window overwritten, or its length changed. */
-const mutated = (bytes: Uint8Array) =>
-  fc.oneof(
-    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }).map((flips) => {
-      const out = bytes.slice()
-      for (const [at, xor] of flips) out[at % out.length]! ^= xor
-      return out
-    }),
-    fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 16 })).map(([at, patch]) => {
-      const out = bytes.slice()
-      out.set(patch.subarray(0, Math.max(0, out.length - (at % out.length))), at % out.length)
-      return out
-    }),
-    fc.integer({ min: 0, max: bytes.length + 8 }).map((length) => {
-      const out = new Uint8Array(length)
-      out.set(bytes.subarray(0, length), 0)
-      return out
-    }),
-    fc.uint8Array({ minLength: bytes.length, maxLength: bytes.length })
-  )
 
 const oneFileOf = <K extends string>(raw: Record<K, Uint8Array>) =>
   fc
