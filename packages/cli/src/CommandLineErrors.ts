@@ -59,7 +59,9 @@ const secretShaped = (args: ReadonlyArray<string>): ReadonlyArray<string> => {
   const words = new Set<string>()
   for (const arg of args) {
     const value = arg.startsWith("-") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg
-    for (const word of [value, value.replace(/^-+/, "")])
+    // `-p1234`: a short flag with its value attached, as getopt reads it.
+    const attached = /^-[A-Za-z]./.test(arg) ? [arg.slice(2)] : []
+    for (const word of [value, value.replace(/^-+/, ""), ...attached])
       if (word.trim().length > 0 && looksLike(word) !== "argument") words.add(word)
   }
   return [...words].sort((a, b) => b.length - a.length)

@@ -112,10 +112,10 @@ describe("parse errors never repeat a value typed (it may be a secret)", () => {
 
   it("a secret-shaped word of the command line is blanked in any other parse message", () => {
     const [error] = redact(
-      [new CliError.ValidationError({ message: 'Expected a reader name, got "AB12345678CD" and 4321' })],
-      ["read", "residence", "--reader=AB12345678CD", "4321"]
+      [new CliError.ValidationError({ message: 'Expected a reader name, got "AB12345678CD" and 4321, not 9876' })],
+      ["read", "residence", "--reader=AB12345678CD", "4321", "-x9876"]
     )
-    expect(error!.message).toBe('Expected a reader name, got "<not shown>" and <not shown>')
+    expect(error!.message).toBe('Expected a reader name, got "<not shown>" and <not shown>, not <not shown>')
   })
 
   it("a mistyped subcommand still gets its suggestion", async () => {
