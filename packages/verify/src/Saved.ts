@@ -68,6 +68,9 @@ const described = (value: unknown): string =>
         ? "(an array)"
         : `(${typeof value})`
 
+const unknownKind = (kind: unknown) =>
+  new VerifyInputError({ reason: "WrongCardType", detail: `unknown kind ${described(kind)} of saved read` })
+
 /**
  * Decodes the JSON form of a saved read (parsed JSON or text). With `expect`, a read of another kind is a
  * `WrongCardType` error.
@@ -88,10 +91,7 @@ export const decode = (
     }
     if (typeof value !== "object" || value === null) return fail("the saved read is not a JSON object")
     const { kind, encoding = "base64", files } = value as { kind?: unknown; encoding?: unknown; files?: unknown }
-    if (!isKind(kind))
-      return Effect.fail(
-        new VerifyInputError({ reason: "WrongCardType", detail: `unknown kind ${described(kind)} of saved read` })
-      )
+    if (!isKind(kind)) return Effect.fail(unknownKind(kind))
     if (options.expect !== undefined && kind !== options.expect)
       return Effect.fail(
         new VerifyInputError({ reason: "WrongCardType", detail: `a ${kind} read, but ${options.expect} was asked for` })
@@ -123,10 +123,7 @@ export const verify = (
   // A read built by hand (not by `decode`) is untrusted too: the same typed errors as `decode`, never `undefined`
   // (a kind the switch does not know) or a defect (no files to read).
   const { kind, files } = (typeof read === "object" && read !== null ? read : {}) as { kind?: unknown; files?: unknown }
-  if (!isKind(kind))
-    return Effect.fail(
-      new VerifyInputError({ reason: "WrongCardType", detail: `unknown kind ${described(kind)} of saved read` })
-    )
+  if (!isKind(kind)) return Effect.fail(unknownKind(kind))
   if (typeof files !== "object" || files === null)
     return Effect.fail(new VerifyInputError({ reason: "MissingFile", detail: "the saved read has no files" }))
   switch (read.kind) {
