@@ -6,9 +6,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { MyNumberCard } from "@jpcard/sim"
 import * as Fixtures from "@jpcard/sim/fixtures/data"
-import { Jpki, Trust } from "@jpcard/verify"
+import { Jpki, Trust, X509 } from "@jpcard/verify"
 import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
+import * as D from "../../verify/test/der.js"
 import { driverWith, recording, run } from "./helpers.js"
 
 const dir = mkdtempSync(join(tmpdir(), "jpcard-cli-mn-"))
@@ -313,5 +314,88 @@ describe("jpcard jpki", () => {
     // Against the real J-LIS roots, the simulator's certificates do not verify.
     const real = await run(["jpki", "certs", "--verify"], { driver: driverWith(simCard()) })
     expect(real.code).toBe(5)
+  })
+
+  describe("certs --crl: revocation against the CRLs the user supplies", () => {
+    // CRLs minted by the simulator's JPKI CAs (verify's test DER encoder, signed with the CA keys of sim/fixtures/keys).
+    const authCa = {
+      name: D.nameOf(Fixtures.myNumberJpkiAuthCaCertDer, "subject"),
+      key: D.simKey("mynumber-jpki-auth-ca")
+    }
+    const signCa = {
+      name: D.nameOf(Fixtures.myNumberJpkiSignCaCertDer, "subject"),
+      key: D.simKey("mynumber-jpki-sign-ca")
+    }
+    const serialOf = (der: Uint8Array) => {
+      const parsed = X509.parseSync(der)
+      if (parsed instanceof X509.CertificateParseError) throw parsed
+      return Uint8Array.from(Buffer.from(parsed.serialNumber, "hex"))
+    }
+    const crlFile = (name: string, ca: typeof authCa, revoked: D.CrlSpec["revoked"] = []) => {
+      const file = join(dir, name)
+      writeFileSync(
+        file,
+        D.crl({
+          issuer: ca.name,
+          // The simulated certificates' validity contains the run's clock; the CRL must too.
+          thisUpdate: new Date(Date.now() - 86_400_000),
+          nextUpdate: new Date(Date.now() + 30 * 86_400_000),
+          revoked,
+          signer: ca.key
+        })
+      )
+      return file
+    }
+    type Certs = {
+      verification: Array<{
+        verdict: string
+        checks: Array<{ object: string; verdict: string; detail?: string }>
+        notes?: Array<string>
+      }>
+    }
+
+    it("a CRL listing the user-authentication certificate: revoked with its reason (exit code 5); implies --verify", async () => {
+      const revoked = crlFile("auth-revoked.crl", authCa, [
+        { serial: serialOf(Fixtures.myNumberJpkiAuthCertDer), date: new Date(Date.now() - 3_600_000), reason: 1 }
+      ])
+      const result = await run(["jpki", "certs", "--json", "--trust-test-ca", "--crl", revoked], {
+        driver: driverWith(simCard())
+      })
+      expect(result.code, result.stderr).toBe(5)
+      const json = JSON.parse(result.stdout) as Certs
+      expect(json.verification.map((r) => r.verdict)).toEqual(["revoked"])
+      const check = json.verification[0]!.checks.find((c) => c.object === "jpki.revocation")
+      expect(check?.detail).toContain("keyCompromise")
+      expect(result.stderr).not.toContain("was not used")
+    })
+
+    it("a CRL that does not list it: verified, and the report no longer says revocation was not checked", async () => {
+      const clean = crlFile("auth-clean.crl", authCa)
+      const other = crlFile("sign-clean.crl", signCa)
+      const result = await run(["jpki", "certs", "--json", "--trust-test-ca", "--crl", clean, "--crl", other], {
+        driver: driverWith(simCard())
+      })
+      expect(result.code, result.stderr).toBe(0)
+      const json = JSON.parse(result.stdout) as Certs
+      expect(json.verification.map((r) => r.verdict)).toEqual(["verified"])
+      expect(json.verification[0]!.checks.map((c) => c.object)).toContain("jpki.revocation")
+      expect(json.verification[0]!.notes ?? []).not.toContain("revocation not checked: no CRL was supplied")
+      // The signing CA's CRL had no certificate to apply to without --signing: said, not silently dropped.
+      expect(result.stderr).toContain(`crl: ${other} was not used`)
+      expect(result.stderr).toContain("--signing")
+    })
+
+    it("a file that is not a CRL is a usage error (exit code 2) before anything is sent to the card", async () => {
+      const file = join(dir, "not-a.crl")
+      writeFileSync(file, "not a CRL")
+      const { card, commands } = recording(simCard())
+      const result = await run(["jpki", "certs", "--crl", file], { driver: driverWith(card) })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain("not a readable X.509 CRL")
+      expect(commands).toEqual([])
+      const missing = await run(["jpki", "certs", "--crl", join(dir, "missing.crl")], { driver: driverWith(card) })
+      expect(missing.code).toBe(2)
+      expect(commands).toEqual([])
+    })
   })
 })

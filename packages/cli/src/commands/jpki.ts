@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { MyNumber } from "@jpcard/core"
-import { type Report, Jpki as VerifyJpki, X509 } from "@jpcard/verify"
+import { Crl, type Report, Jpki as VerifyJpki, X509 } from "@jpcard/verify"
 import { Console, Effect, FileSystem, Option, Redacted } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { InvalidInputError, SecretOnCommandLineError } from "../Errors.js"
@@ -57,6 +57,43 @@ const fileNames: Record<(typeof kinds)[number], string> = {
   signingCa: "signing-ca"
 }
 
+const crlFlag = Flag.String("crl").pipe(
+  Flag.withDescription(
+    "a CRL (DER or PEM) of the J-LIS CA that issued a certificate (the user-authentication CA or the signing CA): revocation is then checked, with the RFC 5280 reason; repeat the flag for each CA. Implies --verify"
+  ),
+  Flag.atLeast(0)
+)
+
+interface SuppliedCrl {
+  readonly file: string
+  readonly crl: Crl.ParsedCrl
+}
+
+/** Reads and parses every `--crl` file before anything is sent to the card: a bad file is a usage error (exit code 2). */
+const readCrls = (files: ReadonlyArray<string>) =>
+  Effect.forEach(files, (file) =>
+    Effect.gen(function* () {
+      const fs = yield* FileSystem.FileSystem
+      const bytes = yield* fs.readFile(file)
+      const crl = yield* Crl.parse(bytes).pipe(
+        Effect.mapError((e) => new InvalidInputError({ detail: `--crl ${file}: ${e.message}` }))
+      )
+      return { file, crl } satisfies SuppliedCrl
+    })
+  )
+
+/**
+ * The CRL for a certificate: one issued under the certificate's issuer name (the newest, when several are), or none.
+ * Only a pre-selection: the verifier itself checks the CRL's signature under the issuer's key, its validity and scope.
+ */
+const crlFor = (issuer: string | undefined, crls: ReadonlyArray<SuppliedCrl>): SuppliedCrl | undefined =>
+  crls
+    .filter((c) => issuer !== undefined && c.crl.issuer === issuer)
+    .reduce<SuppliedCrl | undefined>(
+      (newest, c) => (newest === undefined || c.crl.thisUpdate > newest.crl.thisUpdate ? c : newest),
+      undefined
+    )
+
 const certs = Command.make(
   "certs",
   {
@@ -74,9 +111,10 @@ const certs = Command.make(
     json,
     verify: toggle(
       "verify",
-      "verify the certificates up to the J-LIS roots (exit code 5 when they do not verify); implied by --trust-test-ca. Revocation is not checked"
+      "verify the certificates up to the J-LIS roots (exit code 5 when they do not verify); implied by --trust-test-ca and --crl. Revocation is checked only against the CRLs given with --crl"
     ),
     trustTestCa: trustFlags.trustTestCa,
+    crl: crlFlag,
     password: refusedFlag("password"),
     args: refusedArguments
   },
@@ -89,11 +127,13 @@ const certs = Command.make(
         [["--password-env", c.passwordEnv]]
       )
       const password = c.signing ? yield* signingPassword(c.passwordEnv) : undefined
+      const crls = yield* readCrls(c.crl)
       const certificates = yield* onCard(
         MyNumber.Jpki.readCertificates({ signingPassword: password, allowLastTry: c.allowLastTry }),
         c
       )
       const out: Array<Record<string, unknown>> = []
+      const issuers: Partial<Record<(typeof kinds)[number], string>> = {}
       for (const kind of kinds) {
         const der = certificates[kind]
         if (der === undefined) continue
@@ -101,6 +141,7 @@ const certs = Command.make(
         const entry: Record<string, unknown> = { certificate: kind }
         if (parsed._tag === "Success") {
           const p = parsed.success
+          issuers[kind] = p.issuer
           Object.assign(entry, {
             subject: p.subject,
             issuer: p.issuer,
@@ -122,14 +163,22 @@ const certs = Command.make(
         out.push(entry)
       }
       const reports: Array<Report.Report> = []
-      if (c.verify || c.trustTestCa) {
+      if (c.verify || c.trustTestCa || crls.length > 0) {
         const trust = yield* jpkiTrust(c)
+        const used = new Set<SuppliedCrl>()
+        const withCrl = (issuer: string | undefined) => {
+          const supplied = crlFor(issuer, crls)
+          if (supplied === undefined) return {}
+          used.add(supplied)
+          return { crl: supplied.crl }
+        }
         reports.push(
           yield* VerifyJpki.verifyCertificate(
             {
               certificate: certificates.authentication,
               intermediates: [certificates.authenticationCa],
-              purpose: "authentication"
+              purpose: "authentication",
+              ...withCrl(issuers.authentication)
             },
             trust,
             verifyOptions
@@ -138,11 +187,22 @@ const certs = Command.make(
         if (certificates.signing !== undefined)
           reports.push(
             yield* VerifyJpki.verifyCertificate(
-              { certificate: certificates.signing, intermediates: [certificates.signingCa], purpose: "signature" },
+              {
+                certificate: certificates.signing,
+                intermediates: [certificates.signingCa],
+                purpose: "signature",
+                ...withCrl(issuers.signing)
+              },
               trust,
               verifyOptions
             )
           )
+        // A CRL that applied to nothing checked nothing: say so, rather than let it look as if it had been used.
+        for (const supplied of crls)
+          if (!used.has(supplied))
+            progress(
+              `crl: ${supplied.file} was not used: it is issued by ${supplied.crl.issuer}, which issued none of the certificates verified${certificates.signing === undefined ? " (the signing certificate is read only with --signing)" : ""}`
+            )
       }
       if (c.json)
         yield* Console.log(
