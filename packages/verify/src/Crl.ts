@@ -5,12 +5,13 @@
  *
  * @since 0.1.0
  */
-import { AsnParser, AsnSerializer } from "@peculiar/asn1-schema"
-import { CertificateList, CRLReason, type GeneralName, IssuingDistributionPoint } from "@peculiar/asn1-x509"
+import { AsnParser } from "@peculiar/asn1-schema"
+import { CertificateList, CRLReason, IssuingDistributionPoint } from "@peculiar/asn1-x509"
 import * as asn1js from "asn1js"
 import { Effect } from "effect"
 import { CrlParseError } from "./Errors.js"
 import { isAllZero, looksLikePem, pemBlocks, stripLeadingZeros, toHex } from "./internal/bytes.js"
+import { directoryNameKey, generalNameKey } from "./internal/names.js"
 import { algorithmFor, berQuirks, nameKey, nameString, type SignatureAlgorithm, structure } from "./X509.js"
 
 /** RFC 5280 §5.3.1 reason names by code. */
@@ -39,8 +40,12 @@ export interface RevokedEntry {
  * §6.3.3 (b)(1)–(2) and (d) before it says a certificate is not revoked.
  */
 export interface IssuingDistributionPointScope {
-  /** The distribution point's fullName, each GeneralName as DER hex; `undefined` when it has no fullName. */
-  readonly fullName: ReadonlyArray<string> | undefined
+  /**
+   * The distribution point's names as comparison keys (RFC 5280 §7, `internal/names.ts`): its fullName, or, when it
+   * is named relative to the CRL issuer, the CRL issuer's name with that RDN appended (§5.2.5); `undefined` when the
+   * extension names no distribution point.
+   */
+  readonly names: ReadonlyArray<string> | undefined
   /** Whether the distribution point is named relative to the CRL issuer (nameRelativeToCRLIssuer). */
   readonly relativeName: boolean
   readonly onlyContainsUserCerts: boolean
@@ -50,9 +55,6 @@ export interface IssuingDistributionPointScope {
   readonly onlySomeReasons: ReadonlyArray<string> | undefined
   readonly indirectCRL: boolean
 }
-
-/** A GeneralName as DER hex, to compare distribution point names (RFC 5280 §6.3.3 (b)(1)). @internal */
-export const generalNameKey = (name: GeneralName): string => toHex(new Uint8Array(AsnSerializer.serialize(name)))
 
 export interface ParsedCrl {
   readonly _tag: "ParsedCrl"
@@ -138,9 +140,13 @@ const parseUnsafe = (input: Uint8Array): ParsedCrl => {
   let issuingDistributionPoint: IssuingDistributionPointScope | undefined
   if (idpExtension !== undefined) {
     const idp = AsnParser.parse(new Uint8Array(idpExtension.extnValue.buffer), IssuingDistributionPoint)
+    const relative = idp.distributionPoint?.nameRelativeToCRLIssuer
     issuingDistributionPoint = {
-      fullName: idp.distributionPoint?.fullName?.map(generalNameKey),
-      relativeName: idp.distributionPoint?.nameRelativeToCRLIssuer !== undefined,
+      names:
+        relative !== undefined
+          ? [directoryNameKey([...tbs.issuer, relative])]
+          : idp.distributionPoint?.fullName?.map(generalNameKey),
+      relativeName: relative !== undefined,
       onlyContainsUserCerts: idp.onlyContainsUserCerts,
       onlyContainsCACerts: idp.onlyContainsCACerts,
       onlyContainsAttributeCerts: idp.onlyContainsAttributeCerts,

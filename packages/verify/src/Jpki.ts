@@ -8,13 +8,14 @@
  * @since 0.1.0
  */
 import { AsnParser } from "@peculiar/asn1-schema"
-import { CRLDistributionPoints } from "@peculiar/asn1-x509"
+import { CRLDistributionPoints, ReasonFlags, TBSCertificate } from "@peculiar/asn1-x509"
 import { Effect } from "effect"
 import * as Crl from "./Crl.js"
 import type { CrlParseError } from "./Errors.js"
 import { concat, toHex } from "./internal/bytes.js"
 import * as Chain from "./internal/chain.js"
 import { digestInfoPrefix, isType1Encoding, rsaPublic, rsaVerifyPkcs1 } from "./internal/crypto.js"
+import { directoryNameKey, generalNameKey } from "./internal/names.js"
 import { type VerifyOptions, verifying } from "./internal/run.js"
 import * as Report from "./Report.js"
 import { type JpkiTrust, jlisTrust } from "./Trust.js"
@@ -48,20 +49,55 @@ const usagesFor = (purpose: JpkiPurpose | undefined) =>
       ? (["nonRepudiation"] as const)
       : (["digitalSignature", "nonRepudiation"] as const)
 
+/** RFC 5280 §4.2.1.13 ReasonFlags as a mask (bit n: reason n); all-reasons is bits 1–8, `unused` (bit 0) aside. */
+const allReasons = 0x1fe
+
+const reasonList = (mask: number): string =>
+  [1, 2, 3, 4, 5, 6, 7, 8]
+    .filter((bit) => (mask & (1 << bit)) !== 0)
+    .map((bit) => ReasonFlags[1 << bit])
+    .join(", ") || "none"
+
+const maskOf = (names: ReadonlyArray<string>): number =>
+  names.reduce((mask, n) => mask | (ReasonFlags[n as keyof typeof ReasonFlags] ?? 0), 0)
+
+/** A distribution point of the certificate, as §6.3.3 uses it. */
+interface DistributionPoint {
+  /** Its distributionPoint name as comparison keys (`internal/names.ts`); `undefined` when it has none. */
+  readonly names: ReadonlyArray<string> | undefined
+  /** Its reasons field as a mask; all-reasons when the field is absent. */
+  readonly reasons: number
+  /** Whether it names a cRLIssuer: its CRLs come from another issuer and are indirect (not processed here). */
+  readonly crlIssuer: boolean
+}
+
+/** The certificate issuer's Name, read again from the signed bytes (`ParsedCertificate` keeps it as text only). */
+const issuerName = (cert: ParsedCertificate) => AsnParser.parse(cert.tbs, TBSCertificate).issuer
+
 /**
- * The certificate's cRLDistributionPoints fullNames (each GeneralName as DER hex), `"relative"` when one is named
- * relative to the CRL issuer, `undefined` when it has none or the extension does not parse.
+ * The certificate's distribution points (RFC 5280 §4.2.1.13). A name relative to the CRL issuer is appended to the
+ * certificate issuer's name (without cRLIssuer, the certificate's issuer issues the CRL). A certificate without the
+ * extension has one implied distribution point (§6.3.3, last paragraph): named by its issuer, for all reasons. Names
+ * are worked out only when `named` (the CRL names a distribution point). `undefined` when the extension does not parse.
  */
-const distributionPointNames = (cert: ParsedCertificate): ReadonlyArray<string> | "relative" | undefined => {
-  const ext = cert.extensions.find((e) => e.oid === "2.5.29.31")
-  if (ext === undefined) return undefined
+const distributionPoints = (cert: ParsedCertificate, named: boolean): ReadonlyArray<DistributionPoint> | undefined => {
   try {
-    const names: Array<string> = []
-    for (const dp of AsnParser.parse(ext.value, CRLDistributionPoints)) {
-      if (dp.distributionPoint?.nameRelativeToCRLIssuer !== undefined) return "relative"
-      for (const n of dp.distributionPoint?.fullName ?? []) names.push(Crl.generalNameKey(n))
-    }
-    return names.length > 0 ? names : undefined
+    const ext = cert.extensions.find((e) => e.oid === "2.5.29.31")
+    if (ext === undefined)
+      return [
+        { names: named ? [directoryNameKey(issuerName(cert))] : undefined, reasons: allReasons, crlIssuer: false }
+      ]
+    return AsnParser.parse(ext.value, CRLDistributionPoints).map((dp) => {
+      const crlIssuer = dp.cRLIssuer !== undefined
+      const relative = dp.distributionPoint?.nameRelativeToCRLIssuer
+      const names =
+        !named || crlIssuer
+          ? undefined
+          : relative !== undefined
+            ? [directoryNameKey([...issuerName(cert), relative])]
+            : dp.distributionPoint?.fullName?.map(generalNameKey)
+      return { names, reasons: dp.reasons === undefined ? allReasons : dp.reasons.toNumber(), crlIssuer }
+    })
   } catch {
     return undefined
   }
@@ -69,35 +105,69 @@ const distributionPointNames = (cert: ParsedCertificate): ReadonlyArray<string> 
 
 const supply = "supply the issuer's complete CRL"
 
+/** What a CRL in scope covers for the certificate: the interim reasons mask of RFC 5280 §6.3.3 (d), and its sources. */
+interface Coverage {
+  readonly reasons: number
+  /** The CRL's onlySomeReasons (all-reasons when absent). */
+  readonly crlReasons: number
+  /** The reasons fields of the distribution points the CRL was matched to, together. */
+  readonly pointReasons: number
+}
+
 /**
- * Why the CRL cannot decide this certificate's revocation status from its scope, if it cannot: RFC 5280 §6.3.3
- * (b)(1) (the distribution point it was issued for must be one the certificate names; an indirect CRL may list other
- * issuers' certificates, and is not supported here) and (b)(2) (onlyContainsUserCerts / onlyContainsCACerts /
- * onlyContainsAttributeCerts against the certificate's basicConstraints), §5.2.5. A serial listed on such a CRL may
- * belong to another certificate, so it is not read at all.
+ * Whether the CRL can decide this certificate's revocation status, and for which reasons (RFC 5280 §6.3.3 (b), (d),
+ * §5.2.5): a string says why it cannot. An indirect CRL may list other issuers' certificates, and is not supported
+ * here; onlyContainsUserCerts / onlyContainsCACerts / onlyContainsAttributeCerts are held against the certificate's
+ * basicConstraints. A serial listed on a CRL out of scope may belong to another certificate, so it is not read at all.
+ *
+ * Which distribution point the CRL is taken to be for (§6.3.3 (b)(1)): every one of the certificate's distribution
+ * points that has no cRLIssuer (that would make the CRL indirect) and, when the CRL's issuingDistributionPoint names
+ * a distribution point, shares a name with it (compared as RFC 5280 §7 says). A CRL without such a name matches them
+ * all. The interim reasons mask is the CRL's onlySomeReasons (all reasons when absent) intersected with the union of
+ * the matched points' reasons (each all reasons when absent): the outer loop of §6.3.3 over the distribution points,
+ * with this one CRL. The implied distribution point (the certificate issuer's name, all reasons) stands in only when
+ * the certificate has no cRLDistributionPoints: a user-supplied CRL cannot show that it was "not specified in a
+ * distribution point", and taking it for the implied point would let it bypass the reasons the certificate names.
  */
-const outOfScope = (crl: Crl.ParsedCrl, cert: ParsedCertificate): string | undefined => {
+const coverage = (crl: Crl.ParsedCrl, cert: ParsedCertificate): Coverage | string => {
   const idp = crl.issuingDistributionPoint
-  if (idp === undefined) return undefined
-  if (idp.indirectCRL)
+  if (idp?.indirectCRL)
     return `the CRL is indirect (issuingDistributionPoint indirectCRL), which this verifier does not process; ${supply}`
-  if (idp.onlyContainsAttributeCerts)
+  if (idp?.onlyContainsAttributeCerts)
     return `the CRL covers only attribute certificates (onlyContainsAttributeCerts); ${supply}`
   const isCa = cert.basicConstraints?.ca === true
-  if (idp.onlyContainsCACerts && !isCa)
+  if (idp?.onlyContainsCACerts && !isCa)
     return `the CRL covers only CA certificates (onlyContainsCACerts), this is an end-entity certificate; ${supply} or the partition for end-entity certificates`
-  if (idp.onlyContainsUserCerts && isCa)
+  if (idp?.onlyContainsUserCerts && isCa)
     return `the CRL covers only end-entity certificates (onlyContainsUserCerts), this is a CA certificate; ${supply} or the partition for CA certificates`
-  if (idp.relativeName)
-    return `the CRL's distribution point is named relative to its issuer (nameRelativeToCRLIssuer), which this verifier cannot match; ${supply}`
-  if (idp.fullName !== undefined) {
-    const names = distributionPointNames(cert)
-    if (names === "relative")
-      return `the certificate's distribution point is named relative to the CRL issuer, which this verifier cannot match to the CRL's; ${supply}`
-    if (names === undefined || !idp.fullName.some((n) => names.includes(n)))
-      return `the CRL was issued for a distribution point (issuingDistributionPoint) that is not among the certificate's cRLDistributionPoints; supply the CRL of the certificate's distribution point`
-  }
-  return undefined
+  const names = idp?.names
+  const points = distributionPoints(cert, names !== undefined)
+  if (points === undefined)
+    return `the certificate's cRLDistributionPoints extension cannot be read, so which CRLs and reasons cover it is unknown; ${supply}`
+  const matched = points.filter(
+    (p) => !p.crlIssuer && (names === undefined || (p.names?.some((n) => names.includes(n)) ?? false))
+  )
+  if (matched.length === 0)
+    return points.every((p) => p.crlIssuer)
+      ? `the certificate's cRLDistributionPoints name another CRL issuer (cRLIssuer): its CRLs are indirect, which this verifier does not process; ${supply}`
+      : cert.extensions.some((e) => e.oid === "2.5.29.31")
+        ? `the CRL was issued for a distribution point (issuingDistributionPoint) that is not among the certificate's cRLDistributionPoints; supply the CRL of the certificate's distribution point`
+        : `the CRL was issued for a distribution point (issuingDistributionPoint) other than the certificate issuer's name, and the certificate has no cRLDistributionPoints naming it; ${supply}`
+  const crlReasons = idp?.onlySomeReasons === undefined ? allReasons : maskOf(idp.onlySomeReasons)
+  const pointReasons = matched.reduce((mask, p) => mask | p.reasons, 0)
+  return { reasons: crlReasons & pointReasons & allReasons, crlReasons, pointReasons }
+}
+
+/** Why a CRL that does not list the certificate cannot say it is not revoked, if it covers only some reasons. */
+const partialReasons = (c: Coverage): string | undefined => {
+  if (c.reasons === allReasons) return undefined
+  const from = [
+    ...((c.crlReasons & allReasons) !== allReasons ? [`the CRL's onlySomeReasons: ${reasonList(c.crlReasons)}`] : []),
+    ...((c.pointReasons & allReasons) !== allReasons
+      ? [`the certificate's distribution point reasons: ${reasonList(c.pointReasons)}`]
+      : [])
+  ]
+  return `not listed, but for this certificate the CRL covers only some revocation reasons (${reasonList(c.reasons)}; ${from.join("; ")}); ${supply} or CRLs covering the other reasons`
 }
 
 const revocationCheck = async (
@@ -162,14 +232,16 @@ const revocationCheck = async (
     return unknown(
       `the CRL is a delta CRL (deltaCRLIndicator): it lists only changes since its base CRL, and delta CRLs are not processed here; ${supply}`
     )
-  const scope = outOfScope(crl, cert)
-  if (scope !== undefined) return unknown(scope)
+  const scope = coverage(crl, cert)
+  if (typeof scope === "string") return unknown(scope)
   const entry = crl.entries.get(Crl.serialKey(cert.serialNumber))
   // §5.3.1: removeFromCRL (8) belongs only in delta CRLs; in a complete CRL it says nothing about this certificate.
   if (entry?.reasonCode === 8)
     return unknown(
       `the CRL lists this certificate with reason removeFromCRL, which RFC 5280 §5.3.1 allows only in delta CRLs: this complete CRL is malformed for it; ${supply}`
     )
+  // §6.3.3 (j): a CRL in scope that lists the certificate revokes it, whatever the reasons mask (the entry's reason
+  // need not be one the CRL is said to cover: the issuer signed that this serial is revoked).
   if (entry !== undefined)
     return {
       ...base,
@@ -179,12 +251,9 @@ const revocationCheck = async (
       revocation: { revokedAt: entry.revokedAt.toISOString(), reason: entry.reason, reasonCode: entry.reasonCode },
       detail: `revoked on ${entry.revokedAt.toISOString()} (${entry.reason})`
     }
-  // §6.3.3 (d): a CRL with onlySomeReasons covers only those reasons; not being listed says nothing about the others.
-  const reasons = crl.issuingDistributionPoint?.onlySomeReasons
-  if (reasons !== undefined)
-    return unknown(
-      `not listed, but the CRL covers only some revocation reasons (onlySomeReasons: ${reasons.join(", ") || "none"}); ${supply} or CRLs covering the other reasons`
-    )
+  // §6.3.3 (d), (k): a CRL whose interim reasons mask is not all-reasons says nothing about the other reasons.
+  const partial = partialReasons(scope)
+  if (partial !== undefined) return unknown(partial)
   return validity.status === "valid"
     ? {
         ...base,

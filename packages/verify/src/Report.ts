@@ -18,11 +18,13 @@ import { type Backend, digestSync, type Signed } from "./internal/crypto.js"
  * - `signature-invalid`: a signature does not verify, or signed digests do not match the data.
  * - `revoked`: a CRL (checked and signed by the issuer) lists the certificate.
  * - `untrusted-chain`: a certificate names a known issuer but does not verify under it, or breaks a constraint
- *   (not a CA, key usage, test material in production mode, an unprocessed critical extension).
+ *   (not a CA, e.g. an issuer certificate found among the intermediates without cA or keyCertSign; key usage, test
+ *   material in production mode, an unprocessed critical extension).
  * - `unknown-issuer`: no trust anchor names the certificate's issuer (or none was supplied).
  * - `revocation-unknown`: a CRL was supplied and verifies, but cannot tell whether this certificate is revoked (RFC 5280
- *   §6.3.3: its scope does not cover the certificate or only some reasons, it is indirect or a delta CRL, or it lists
- *   the certificate with removeFromCRL). Never read as "not revoked"; the check's detail says what to supply.
+ *   §6.3.3: its scope does not cover the certificate, or covers only some reasons for it: its onlySomeReasons, or the
+ *   reasons field of the certificate's distribution point; it is indirect or a delta CRL, or it lists the certificate
+ *   with removeFromCRL). Never read as "not revoked"; the check's detail says what to supply.
  * - `expired`: everything verifies, but a certificate, anchor or CRL is outside its validity at the checked time.
  * - `not-signed`: the card carries no signature (residence cards issued under 16).
  * - `malformed`: the input cannot be read (truncated, not DER, wrong length, unsupported algorithm).

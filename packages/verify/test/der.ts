@@ -79,8 +79,76 @@ const fullNameOf = (...names: ReadonlyArray<Uint8Array>) => tlv(0xa0, tlv(0xa0, 
 /** cRLDistributionPoints (RFC 5280 §4.2.1.13): one distribution point per URI. */
 export const crlDistributionPoints = (...uris: ReadonlyArray<string>) =>
   extension("2.5.29.31", false, seq({}, ...uris.map((u) => seq({}, fullNameOf(uri(u))))))
+/** An AttributeTypeAndValue; `tag` 0x0c UTF8String (default), 0x13 PrintableString. */
+export const atv = (type: string, value: string, tag = 0x0c) =>
+  seq({}, oid(type), tlv(tag, new TextEncoder().encode(value)))
+/** A Name from RDNs, each a list of AttributeTypeAndValues. */
+export const dn = (...rdns: ReadonlyArray<ReadonlyArray<Uint8Array>>) => seq({}, ...rdns.map((r) => set({}, ...r)))
+/** `name` (a DER Name) with one more RDN appended. */
+export const appendRdn = (name: Uint8Array, ...atvs: ReadonlyArray<Uint8Array>) => {
+  const header = name[1]! < 0x80 ? 2 : 2 + (name[1]! & 0x7f)
+  return seq({}, name.subarray(header), set({}, ...atvs))
+}
+/** A directoryName GeneralName ([4], explicit: Name is a CHOICE). */
+export const directoryName = (name: Uint8Array) => tlv(0xa4, name)
+/** A dNSName GeneralName ([2] IA5String). */
+export const dnsName = (s: string) => tlv(0x82, new TextEncoder().encode(s))
+/** ReasonFlags (RFC 5280 §4.2.1.13) under an implicit tag: bit 1 keyCompromise … bit 8 aACompromise. */
+export const reasonFlags = (tag: number, bits: ReadonlyArray<number>) => {
+  const bytes = new Uint8Array(2)
+  for (const b of bits) bytes[b >> 3]! |= 0x80 >> (b & 7)
+  return tlv(tag, concat(Uint8Array.of(0), bytes))
+}
+export const Reason = {
+  keyCompromise: 1,
+  cACompromise: 2,
+  affiliationChanged: 3,
+  superseded: 4,
+  cessationOfOperation: 5,
+  certificateHold: 6,
+  privilegeWithdrawn: 7,
+  aACompromise: 8
+} as const
+export const allReasonBits = [1, 2, 3, 4, 5, 6, 7, 8] as const
+export interface DpSpec {
+  /** fullName: GeneralNames as DER (`uri`, `directoryName`, `dnsName`). */
+  readonly fullName?: ReadonlyArray<Uint8Array>
+  /** nameRelativeToCRLIssuer: the RDN's AttributeTypeAndValues. */
+  readonly relative?: ReadonlyArray<Uint8Array>
+  readonly reasons?: ReadonlyArray<number>
+  readonly crlIssuer?: ReadonlyArray<Uint8Array>
+}
+/** DistributionPointName ([0], explicit: a CHOICE of fullName [0] and nameRelativeToCRLIssuer [1]). */
+const dpNameOf = (spec: {
+  readonly fullName?: ReadonlyArray<Uint8Array> | undefined
+  readonly relative?: ReadonlyArray<Uint8Array> | undefined
+}) =>
+  spec.fullName ? [fullNameOf(...spec.fullName)] : spec.relative ? [tlv(0xa0, tlv(0xa1, concat(...spec.relative)))] : []
+/** cRLDistributionPoints with distribution points of any shape. */
+export const crlDistributionPointsOf = (...points: ReadonlyArray<DpSpec>) =>
+  extension(
+    "2.5.29.31",
+    false,
+    seq(
+      {},
+      ...points.map((p) =>
+        seq(
+          {},
+          ...dpNameOf(p),
+          ...(p.reasons ? [reasonFlags(0x81, p.reasons)] : []),
+          ...(p.crlIssuer ? [tlv(0xa2, concat(...p.crlIssuer))] : [])
+        )
+      )
+    )
+  )
 export interface IdpSpec {
   readonly fullName?: ReadonlyArray<string>
+  /** A fullName of any GeneralNames (DER), instead of URIs. */
+  readonly names?: ReadonlyArray<Uint8Array>
+  /** nameRelativeToCRLIssuer: the RDN's AttributeTypeAndValues. */
+  readonly relative?: ReadonlyArray<Uint8Array>
+  /** onlySomeReasons by reason bit (see `Reason`), two bytes long (reaches aACompromise). */
+  readonly onlySomeReasonBits?: ReadonlyArray<number>
   readonly onlyContainsUserCerts?: boolean
   readonly onlyContainsCACerts?: boolean
   /** ReasonFlags as one byte, bit 0 (0x80) = unused, bit 1 (0x40) = keyCompromise, … */
@@ -96,10 +164,13 @@ export const issuingDistributionPoint = (spec: IdpSpec) => {
     true,
     seq(
       {},
-      ...(spec.fullName ? [fullNameOf(...spec.fullName.map(uri))] : []),
+      ...(spec.fullName
+        ? [fullNameOf(...spec.fullName.map(uri))]
+        : dpNameOf({ fullName: spec.names, relative: spec.relative })),
       ...flag(0x81, spec.onlyContainsUserCerts),
       ...flag(0x82, spec.onlyContainsCACerts),
       ...(spec.onlySomeReasons !== undefined ? [Uint8Array.of(0x83, 0x02, 0x00, spec.onlySomeReasons)] : []),
+      ...(spec.onlySomeReasonBits !== undefined ? [reasonFlags(0x83, spec.onlySomeReasonBits)] : []),
       ...flag(0x84, spec.indirectCRL),
       ...flag(0x85, spec.onlyContainsAttributeCerts)
     )

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Crl, Jpki, Trust, X509 } from "../src/index.js"
+import { Crl, Jpki, type Report, Trust, X509 } from "../src/index.js"
 import * as D from "./der.js"
 import { at, concat, Fixtures, hex, privateKey } from "./helpers.js"
 
@@ -189,6 +189,91 @@ describe("JPKI certificates under the simulator's test PKI (custom anchors)", ()
         expect(report.verdict).not.toBe("verified")
         expect(report.authentic).toBe(false)
       }
+    })
+  )
+
+  it.effect("an issuer found among the intermediates that may not issue: untrusted-chain, never verified", () =>
+    Effect.gen(function* () {
+      const rootKey = D.rsaKeyPair()
+      const midKey = D.rsaKeyPair()
+      const bKey = D.rsaKeyPair()
+      const rootName = D.name({}, "jpcard TEST issuing root")
+      const midName = D.name({}, "jpcard TEST issuing intermediate")
+      const bName = D.name({}, "jpcard TEST issuing B")
+      const caExt = [D.basicConstraints(true), D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])]
+      const root = D.selfSigned(rootName, rootKey, "rsa-sha256", caExt)
+      const mid = (extensions: ReadonlyArray<Uint8Array>, serial = 0x20) =>
+        D.certificate({
+          serial,
+          issuer: rootName,
+          subject: midName,
+          publicKey: midKey.publicKey,
+          alg: "rsa-sha256",
+          signer: rootKey.privateKey,
+          extensions
+        })
+      const leaf = D.certificate({
+        issuer: midName,
+        subject: D.name({}, "jpcard TEST issuing leaf"),
+        publicKey: D.rsaKeyPair().publicKey,
+        alg: "rsa-sha256",
+        signer: midKey.privateKey,
+        extensions: [D.keyUsage([D.KU.digitalSignature])]
+      })
+      const crl = D.crl({
+        issuer: midName,
+        thisUpdate: new Date("2029-12-01T00:00:00Z"),
+        nextUpdate: new Date("2030-02-01T00:00:00Z"),
+        signer: midKey.privateKey
+      })
+      const trust = yield* Trust.customJpkiTrust([root])
+      const verify = (intermediates: ReadonlyArray<Uint8Array>) =>
+        Jpki.verifyCertificate({ certificate: leaf, intermediates, crl }, trust, { at })
+      const refused = (report: Report.Report, subject: string, why: string) => {
+        expect(report.verdict, report.summary).toBe("untrusted-chain")
+        expect(report.authentic).toBe(false)
+        expect(report.anchor).toBeUndefined()
+        expect(report.checks.filter((c) => c.verdict === "verified")).toEqual([])
+        const detail = report.checks[0]!.detail ?? ""
+        expect(detail).toContain(`the issuer certificate ${subject} was found among the intermediates`)
+        expect(detail).toContain("not allowed to issue certificates")
+        expect(detail).toContain(why)
+        expect(detail).toContain("supply the certificate of the CA that issued this one")
+      }
+      for (const [extensions, why] of [
+        [[D.basicConstraints(false)], "basicConstraints says it is not a CA"],
+        [[], "no basicConstraints extension"],
+        [[D.basicConstraints(true), D.keyUsage([D.KU.digitalSignature, D.KU.cRLSign])], "lacks keyCertSign"]
+      ] as const) {
+        refused(yield* verify([mid(extensions)]), "C=JP, O=jpcard TEST, CN=jpcard TEST issuing intermediate", why)
+        // The issuing CA's own certificate next to it: the path goes through that one.
+        const good = yield* verify([mid(extensions), mid(caExt, 0x21)])
+        expect(good.verdict, good.summary).toBe("verified")
+      }
+      // Further up: root → B (not a CA) → A (a CA) → leaf. A verifies the leaf, but B may not issue A.
+      const b = D.certificate({
+        serial: 0x30,
+        issuer: rootName,
+        subject: bName,
+        publicKey: bKey.publicKey,
+        alg: "rsa-sha256",
+        signer: rootKey.privateKey,
+        extensions: [D.basicConstraints(false)]
+      })
+      const aUnderB = D.certificate({
+        serial: 0x31,
+        issuer: bName,
+        subject: midName,
+        publicKey: midKey.publicKey,
+        alg: "rsa-sha256",
+        signer: bKey.privateKey,
+        extensions: caExt
+      })
+      refused(yield* verify([aUnderB, b]), "C=JP, O=jpcard TEST, CN=jpcard TEST issuing B", "not a CA")
+      // More refused certificates than the 64 signature checks: none spends one, and the real path is still found.
+      const decoys = Array.from({ length: 70 }, (_, i) => mid([D.basicConstraints(false)], 0x100 + i))
+      refused(yield* verify(decoys), "C=JP, O=jpcard TEST, CN=jpcard TEST issuing intermediate", "not a CA")
+      expect((yield* verify([...decoys, mid(caExt, 0x21)])).verdict).toBe("verified")
     })
   )
 
@@ -452,6 +537,171 @@ describe("CRL scope and reasons: never 'not revoked' from a CRL that cannot say 
       }
       // A CRL without issuingDistributionPoint is complete: it covers every distribution point.
       expect((yield* check(crlOf([]), withDp)).verdict).toBe("verified")
+    })
+  )
+
+  // A leaf of the simulator's authentication CA with the given cRLDistributionPoints (or other extensions).
+  const dpLeafKey = D.rsaKeyPair()
+  const dpLeaf = (...extensions: ReadonlyArray<Uint8Array>) =>
+    D.certificate({
+      serial: 0x43,
+      issuer: authCaName,
+      subject: D.name({}, "jpcard TEST dp reasons leaf"),
+      publicKey: dpLeafKey.publicKey,
+      alg: "rsa-sha256",
+      signer: authCaKey,
+      extensions: [D.keyUsage([D.KU.digitalSignature]), ...extensions]
+    })
+  const dpListed = (reason: number) => [{ serial: Uint8Array.of(0x43), date: new Date("2029-11-30T10:00:00Z"), reason }]
+  const { keyCompromise, cACompromise, superseded } = D.Reason
+  const otherReasons = D.allReasonBits.filter((r) => r !== keyCompromise && r !== cACompromise)
+  const a = "http://crl.example/a.crl"
+  const b = "http://crl.example/b.crl"
+
+  it.effect("the certificate's distribution point reasons bound what a CRL covers (§6.3.3 (d))", () =>
+    Effect.gen(function* () {
+      // One distribution point for keyCompromise only: a complete CRL (no issuingDistributionPoint) taken for it
+      // covers keyCompromise only, so not being listed is not "not revoked".
+      const kcOnly = dpLeaf(D.crlDistributionPointsOf({ fullName: [D.uri(a)], reasons: [keyCompromise] }))
+      const notListed = yield* check(crlOf([]), kcOnly)
+      expect(notListed.verdict, notListed.summary).toBe("revocation-unknown")
+      expect(notListed.authentic).toBe(true)
+      const r = revocationOf(notListed)!
+      expect(r.detail).toContain("distribution point reasons: keyCompromise")
+      expect(r.detail).toContain("supply")
+      expect(r.revocation).toBeUndefined()
+      expect((yield* check(crlOf([], dpListed(keyCompromise)), kcOnly)).verdict).toBe("revoked")
+      // Listed with a reason outside the mask: the issuer signed that it is revoked (§6.3.3 (j)).
+      expect((yield* check(crlOf([], dpListed(superseded)), kcOnly)).verdict).toBe("revoked")
+      // The same CRL named for that distribution point, with onlySomeReasons: the intersection.
+      const kcAndCa = crlOf([
+        D.issuingDistributionPoint({ fullName: [a], onlySomeReasonBits: [keyCompromise, cACompromise] })
+      ])
+      const both = revocationOf(yield* check(kcAndCa, kcOnly))!
+      expect(both.verdict).toBe("revocation-unknown")
+      expect(both.detail).toContain("(keyCompromise;")
+      expect(both.detail).toContain("onlySomeReasons: keyCompromise, cACompromise")
+      // No reason in common: the CRL covers nothing for this certificate.
+      const caOnly = crlOf([D.issuingDistributionPoint({ fullName: [a], onlySomeReasonBits: [cACompromise] })])
+      expect(revocationOf(yield* check(caOnly, kcOnly))?.detail).toContain("(none;")
+      // Reasons given in full, on both sides: all reasons, the CRL decides.
+      const all = dpLeaf(D.crlDistributionPointsOf({ fullName: [D.uri(a)], reasons: D.allReasonBits }))
+      const allCrl = crlOf([D.issuingDistributionPoint({ fullName: [a], onlySomeReasonBits: D.allReasonBits })])
+      expect((yield* check(allCrl, all)).verdict).toBe("verified")
+      // onlySomeReasons naming every reason covers every reason (it was read as partial before).
+      expect((yield* check(crlOf([D.issuingDistributionPoint({ onlySomeReasonBits: D.allReasonBits })]))).verdict).toBe(
+        "verified"
+      )
+    })
+  )
+
+  it.effect("several distribution points: the CRL is taken for those it matches, their reasons joined", () =>
+    Effect.gen(function* () {
+      const split = dpLeaf(
+        D.crlDistributionPointsOf(
+          { fullName: [D.uri(a)], reasons: [keyCompromise, cACompromise] },
+          { fullName: [D.uri(b)], reasons: otherReasons }
+        )
+      )
+      const verdict = function* (crl: Uint8Array) {
+        return (yield* check(crl, split)).verdict
+      }
+      // No issuingDistributionPoint: the CRL is for both points, which together name every reason.
+      expect(yield* verdict(crlOf([]))).toBe("verified")
+      // Named for A (or B) only: that point's reasons only.
+      expect(yield* verdict(crlOf([D.issuingDistributionPoint({ fullName: [a] })]))).toBe("revocation-unknown")
+      expect(yield* verdict(crlOf([D.issuingDistributionPoint({ fullName: [b] })]))).toBe("revocation-unknown")
+      expect(yield* verdict(crlOf([D.issuingDistributionPoint({ fullName: [a] })], dpListed(keyCompromise)))).toBe(
+        "revoked"
+      )
+      // Named for both: every reason.
+      expect(yield* verdict(crlOf([D.issuingDistributionPoint({ fullName: [b, a] })]))).toBe("verified")
+      // A point whose CRLs come from another issuer (cRLIssuer) is not one a direct CRL is for.
+      const elsewhere = dpLeaf(
+        D.crlDistributionPointsOf({
+          fullName: [D.uri(a)],
+          crlIssuer: [D.directoryName(D.name({}, "other CRL issuer"))]
+        })
+      )
+      const indirect = yield* check(crlOf([]), elsewhere)
+      expect(indirect.verdict).toBe("revocation-unknown")
+      expect(revocationOf(indirect)?.detail).toContain("cRLIssuer")
+      // An unreadable cRLDistributionPoints extension: its reasons are unknown.
+      const unreadable = yield* check(crlOf([]), dpLeaf(D.extension("2.5.29.31", false, D.nul)))
+      expect(unreadable.verdict).toBe("revocation-unknown")
+      expect(revocationOf(unreadable)?.detail).toContain("cannot be read")
+    })
+  )
+
+  it.effect("distribution point names compare as RFC 5280 §7 says, not byte for byte", () =>
+    Effect.gen(function* () {
+      const withDp = (...fullName: ReadonlyArray<Uint8Array>) => dpLeaf(D.crlDistributionPointsOf({ fullName }))
+      const named = (...names: ReadonlyArray<Uint8Array>) => crlOf([D.issuingDistributionPoint({ names })])
+      const cases: ReadonlyArray<readonly [Uint8Array, Uint8Array, string]> = [
+        // §7.4: scheme and host without regard to case, the rest exactly.
+        [D.uri("HTTP://CRL.Example:8080/a.crl"), D.uri("http://crl.example:8080/a.crl"), "verified"],
+        [D.uri("ldap://DIR.example/CN=CRL1,O=JPKI"), D.uri("ldap://dir.example/CN=CRL1,O=JPKI"), "verified"],
+        [D.uri("http://crl.example/A.crl"), D.uri("http://crl.example/a.crl"), "revocation-unknown"],
+        [D.uri("ldap://dir.example/cn=crl1,o=jpki"), D.uri("ldap://dir.example/CN=CRL1,O=JPKI"), "revocation-unknown"],
+        // §7.1: same types in the same order, values prepared (case, spaces, NFKC), whatever the string type.
+        [
+          D.directoryName(
+            D.dn([D.atv("2.5.4.6", "JP", 0x13)], [D.atv("2.5.4.10", "JPKI")], [D.atv("2.5.4.3", "CRL  DP 1")])
+          ),
+          D.directoryName(
+            D.dn([D.atv("2.5.4.6", "jp")], [D.atv("2.5.4.10", "ＪＰＫＩ")], [D.atv("2.5.4.3", " crl dp 1 ", 0x13)])
+          ),
+          "verified"
+        ],
+        [
+          D.directoryName(D.dn([D.atv("2.5.4.6", "JP")], [D.atv("2.5.4.10", "JPKI")])),
+          D.directoryName(D.dn([D.atv("2.5.4.10", "JPKI")], [D.atv("2.5.4.6", "JP")])),
+          "revocation-unknown"
+        ],
+        // Other forms: exactly.
+        [D.dnsName("crl.example"), D.dnsName("crl.example"), "verified"],
+        [D.dnsName("crl.example"), D.uri("crl.example"), "revocation-unknown"]
+      ]
+      for (const [certName, crlName, expected] of cases) {
+        const report = yield* check(named(crlName), withDp(certName))
+        expect(report.verdict, `${Buffer.from(certName).toString("hex")} ${report.summary}`).toBe(expected)
+      }
+      // A listed serial is read once the names match.
+      const listedUnderOtherCase = crlOf(
+        [D.issuingDistributionPoint({ names: [D.uri("http://crl.example:8080/a.crl")] })],
+        dpListed(keyCompromise)
+      )
+      expect((yield* check(listedUnderOtherCase, withDp(D.uri("HTTP://CRL.EXAMPLE:8080/a.crl")))).verdict).toBe(
+        "revoked"
+      )
+    })
+  )
+
+  it.effect("nameRelativeToCRLIssuer: the issuer's name with the RDN appended (§4.2.1.13, §5.2.5)", () =>
+    Effect.gen(function* () {
+      const cn = (v: string) => D.atv("2.5.4.3", v)
+      const full = D.directoryName(D.appendRdn(authCaName, cn("CRL1")))
+      const relativeLeaf = (v: string) => dpLeaf(D.crlDistributionPointsOf({ relative: [cn(v)] }))
+      const relativeCrl = (v: string, revoked: D.CrlSpec["revoked"] = []) =>
+        crlOf([D.issuingDistributionPoint({ relative: [cn(v)] })], revoked)
+      // Relative on the CRL, full on the certificate, and the reverse; relative on both.
+      expect((yield* check(relativeCrl("crl1"), dpLeaf(D.crlDistributionPointsOf({ fullName: [full] })))).verdict).toBe(
+        "verified"
+      )
+      expect((yield* check(crlOf([D.issuingDistributionPoint({ names: [full] })]), relativeLeaf("CRL1"))).verdict).toBe(
+        "verified"
+      )
+      expect((yield* check(relativeCrl("CRL1"), relativeLeaf("CRL1"))).verdict).toBe("verified")
+      expect((yield* check(relativeCrl("CRL1", dpListed(1)), relativeLeaf("CRL1"))).verdict).toBe("revoked")
+      // Another RDN: another distribution point.
+      const other = yield* check(relativeCrl("CRL2", dpListed(1)), relativeLeaf("CRL1"))
+      expect(other.verdict).toBe("revocation-unknown")
+      expect(revocationOf(other)?.revocation).toBeUndefined()
+      // A certificate without cRLDistributionPoints: its one implied point is its issuer's name (§6.3.3).
+      expect(
+        (yield* check(crlOf([D.issuingDistributionPoint({ names: [D.directoryName(authCaName)] })]))).verdict
+      ).toBe("verified")
+      expect((yield* check(relativeCrl("CRL1"))).verdict).toBe("revocation-unknown")
     })
   )
 

@@ -213,8 +213,16 @@ export const validate = async (
         lastFailure = `intermediate ${candidate.subject} cannot issue in this path: ${tooLong}`
         continue
       }
-      if (problem !== undefined || candidate.publicKey === undefined) {
-        lastFailure = `intermediate ${candidate.subject} cannot issue certificates: ${problem ?? "unsupported key"}`
+      // Found by name (and key identifier) but barred from issuing: the chain is broken (untrusted-chain), it is not
+      // an unknown issuer. No signature check is spent on it, and other paths are tried.
+      if (problem !== undefined) {
+        nameMatched = true
+        lastFailure = `the issuer certificate ${candidate.subject} was found among the intermediates, but it is not allowed to issue certificates: ${problem}; supply the certificate of the CA that issued this one (basicConstraints cA TRUE, keyUsage with keyCertSign)`
+        continue
+      }
+      if (candidate.publicKey === undefined) {
+        nameMatched = true
+        lastFailure = `the issuer certificate ${candidate.subject} was found among the intermediates, but its key is not supported (${candidate.publicKeyDescription})`
         continue
       }
       checksLeft--
