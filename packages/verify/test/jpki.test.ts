@@ -277,6 +277,43 @@ describe("JPKI certificates under the simulator's test PKI (custom anchors)", ()
     })
   )
 
+  it.effect("unknown-issuer names the issuer the chain stopped at, not the leaf's, when intermediates verified", () =>
+    Effect.gen(function* () {
+      const rootKey = D.rsaKeyPair()
+      const midKey = D.rsaKeyPair()
+      const rootName = D.name({}, "jpcard TEST unanchored root")
+      const midName = D.name({}, "jpcard TEST unanchored intermediate")
+      const mid = D.certificate({
+        serial: 0x40,
+        issuer: rootName,
+        subject: midName,
+        publicKey: midKey.publicKey,
+        alg: "rsa-sha256",
+        signer: rootKey.privateKey,
+        extensions: [D.basicConstraints(true), D.keyUsage([D.KU.keyCertSign, D.KU.cRLSign])]
+      })
+      const leaf = D.certificate({
+        issuer: midName,
+        subject: D.name({}, "jpcard TEST unanchored leaf"),
+        publicKey: D.rsaKeyPair().publicKey,
+        alg: "rsa-sha256",
+        signer: midKey.privateKey,
+        extensions: [D.keyUsage([D.KU.digitalSignature])]
+      })
+      const trust = yield* simTrust
+      const through = yield* Jpki.verifyCertificate({ certificate: leaf, intermediates: [mid] }, trust, { at })
+      expect(through.verdict).toBe("unknown-issuer")
+      const detail = through.checks[0]!.detail ?? ""
+      expect(detail).toContain("no trust anchor names the issuer C=JP, O=jpcard TEST, CN=jpcard TEST unanchored root")
+      expect(detail).toContain("of C=JP, O=jpcard TEST, CN=jpcard TEST unanchored intermediate")
+      // Without the intermediate, the leaf's own issuer is the one named.
+      const alone = yield* Jpki.verifyCertificate({ certificate: leaf }, trust, { at })
+      expect(alone.checks[0]!.detail).toBe(
+        "no trust anchor names the issuer C=JP, O=jpcard TEST, CN=jpcard TEST unanchored intermediate"
+      )
+    })
+  )
+
   it.effect("a certificate that is not one is malformed", () =>
     Effect.gen(function* () {
       const trust = yield* simTrust

@@ -170,6 +170,9 @@ export const validate = async (
   let nameMatched = false
   let lastFailure = ""
   let checksLeft = MAX_SIGNATURE_CHECKS
+  // The highest certificate reached whose issuer nothing supplied names: what an unknown-issuer report must name (the
+  // leaf's issuer is known when an intermediate above it verified).
+  let unnamed: { readonly cert: ParsedCertificate; readonly depth: number } | undefined
   const search = async (
     cert: ParsedCertificate,
     path: ReadonlyArray<Step>,
@@ -177,6 +180,8 @@ export const validate = async (
   ): Promise<{ path: ReadonlyArray<Step>; anchor: CertificateAnchor } | undefined> => {
     // The certificates an issuer of `cert` would sit above, leaf first.
     const below = () => [...path.map((s) => s.cert), cert]
+    const named = anchors.some((a) => isIssuerOf(a.certificate, cert)) || intermediates.some((c) => isIssuerOf(c, cert))
+    if (!named && (unnamed === undefined || path.length > unnamed.depth)) unnamed = { cert, depth: path.length }
     for (const anchor of anchors) {
       if (checksLeft <= 0) return undefined
       if (!isIssuerOf(anchor.certificate, cert)) continue
@@ -260,7 +265,9 @@ export const validate = async (
             false,
             anchors.length === 0
               ? "no trust anchor was supplied for this certificate"
-              : `no trust anchor names the issuer ${leaf.issuer}`
+              : unnamed === undefined || unnamed.cert === leaf
+                ? `no trust anchor names the issuer ${leaf.issuer}`
+                : `no trust anchor names the issuer ${unnamed.cert.issuer} of ${unnamed.cert.subject}, which the intermediates given lead to; supply its anchor or the intermediates up to one`
           )
         ],
         anchor: undefined,
