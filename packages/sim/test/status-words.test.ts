@@ -67,6 +67,18 @@ describe("SELECT FILE", () => {
     expect(swOf(c, "00 A4 00 00 02 3F 00 12 34")).toBe("9000")
   })
 
+  it("MUTUAL AUTHENTICATE and VERIFY also use Lc when the data is longer (§4.2.4(6), §4.2.2(6) 特記事項)", () => {
+    const c = card()
+    const challenge = send(c, "00 84 00 00 08").data
+    // Two bytes after the data: not one Le field, so no Le, and the card still answers E_ICC ‖ M_ICC.
+    const auth = send(c, concat(mutualAuth(challenge).subarray(0, 45), hex("00 00")))
+    expect(auth.swHex).toBe("9000")
+    expect(auth.data.length).toBe(40)
+    const ks = c.inspect().sessionKey!
+    expect(swOf(c, concat(verifyApdu(ks, NUMBER), hex("FF FF")))).toBe("9000")
+    expect(c.inspect().verified).toBe(true)
+  })
+
   it("6700 when the data is shorter than Lc; 6882 under SM", () => {
     const c = card()
     expect(swOf(c, "00 A4 04 0C 10 D3 92 F0 00 4F 02")).toBe("6700")
@@ -315,6 +327,29 @@ describe("READ BINARY", () => {
     expect(swOf(c, "00 B0 8B 00")).toBe("6700") // case 1
     expect(swOf(c, "00 B0 8B 00 01 00 00")).toBe("6700") // data in a plain READ BINARY
     expect(swOf(c, "00 B0")).toBe("6700")
+  })
+
+  it("6700 for bytes beyond Lc/Le under SM: READ BINARY has no 特記事項 (§4.2.5(6) 「特に無し」); nothing is read", () => {
+    const c = card()
+    login(c, NUMBER)
+    expect(swOf(c, selectDf("DF2"))).toBe("9000")
+    // The well-formed extended and short forms read.
+    expect(swOf(c, smReadExtended(0x81, 0))).toBe("9000")
+    expect(swOf(c, "08 B0 81 00 04 96 02 00 10 00")).toBe("9000")
+    c.transmit(hex(SELECT_MF))
+    expect(swOf(c, selectDf("DF2"))).toBe("9000")
+    for (const apdu of [
+      "08 B0 81 00 00 00 04 96 02 00 00 00 00 00", // extended Lc, 3 bytes after the data
+      "08 B0 81 00 00 00 04 96 02 00 00 00", // extended Lc, 1 byte after the data
+      "08 B0 81 00 04 96 02 00 00 00 00", // short Lc, an extended-looking Le
+      "08 B0 81 00 04 96 02 00 10 00 FF FF" // short Lc, 3 bytes after the data
+    ]) {
+      expect(swOf(c, apdu), apdu).toBe("6700")
+      expect(c.inspect().currentEf, apdu).toBeUndefined()
+    }
+    // GET CHALLENGE (§4.2.3(6) 「特に無し」): a data field is a wrong length too, and nothing is armed.
+    expect(swOf(c, "00 84 00 00 01 08 00 00")).toBe("6700")
+    expect(c.inspect().challengeArmed).toBe(false)
   })
 
   it("returns what is left when Le asks for more (plain, short and extended)", () => {

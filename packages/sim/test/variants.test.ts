@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest"
 import * as Fixtures from "../src/fixtures/data.js"
 import * as ResidenceGen1 from "../src/residence/Gen1Card.js"
-import { hex, login, openSm, padTo, selectDf, send, smReadExtended, swOf, toHex, utf8 } from "./host.js"
+import { hex, login, openSm, padTo, SPEC, selectDf, send, smReadExtended, swOf, toHex, utf8 } from "./host.js"
 
 const zeros = (n: number) => "00".repeat(n)
 
@@ -199,9 +199,47 @@ describe("randomness", () => {
     expect(challenges(card, 2)).toEqual(["0102030405060708", reference[0]])
   })
 
-  it("a scripted value of the wrong length is a test bug and throws", () => {
-    const card = ResidenceGen1.make({ randoms: [hex("0102")] })
-    expect(() => card.transmit(hex("00 84 00 00 08"))).toThrow(/RND.ICC/)
+  it("randoms are checked by make: 8 (RND.ICC) or 16 bytes (K.ICC), a K.ICC only right after an RND.ICC", () => {
+    const rnd = new Uint8Array(8)
+    const k = new Uint8Array(16)
+    expect(() => ResidenceGen1.make({ randoms: [hex("0102")] })).toThrow(
+      /^randoms\[0\]: expected 8 bytes \(RND\.ICC, drawn by GET CHALLENGE\) or 16 bytes \(K\.ICC, drawn by a successful MUTUAL AUTHENTICATE\), got 2 bytes$/
+    )
+    expect(() => ResidenceGen1.make({ randoms: [rnd, k, new Uint8Array(12)] })).toThrow(
+      /^randoms\[2\]: .*got 12 bytes$/
+    )
+    // The spec's pair in the wrong order: the first draw is always a GET CHALLENGE's.
+    expect(() => ResidenceGen1.make({ randoms: [SPEC.kIcc, SPEC.rndIcc] })).toThrow(
+      /^randoms\[0\]: expected 8 bytes \(RND\.ICC\): the first draw is always a GET CHALLENGE's.*got 16 bytes$/
+    )
+    expect(() => ResidenceGen1.make({ randoms: [rnd, k, k] })).toThrow(
+      /^randoms\[2\]: expected 8 bytes \(RND\.ICC\): a K\.ICC \(16 bytes\) is drawn only right after an RND\.ICC/
+    )
+    expect(() => ResidenceGen1.make({ randoms: [rnd, null as unknown as Uint8Array] })).toThrow(
+      /^randoms\[1\]: expected a Uint8Array$/
+    )
+    // A repeated GET CHALLENGE or a failed MUTUAL AUTHENTICATE draws RND.ICCs in a row.
+    expect(() => ResidenceGen1.make({ randoms: [rnd, rnd, k, rnd] })).not.toThrow()
+  })
+
+  it("a draw that meets a scripted entry of the other length answers 6F00, keeps the entry and says why", () => {
+    // [RND.ICC, K.ICC], but the terminal asks for a second challenge: that draw meets the K.ICC.
+    const card = ResidenceGen1.make({ cardNumber: SPEC.cardNumber, randoms: [SPEC.rndIcc, SPEC.kIcc] })
+    expect(toHex(send(card, "00 84 00 00 08").data)).toBe(toHex(SPEC.rndIcc))
+    expect(swOf(card, "00 84 00 00 08")).toBe("6F00")
+    expect(card.inspect().challengeArmed).toBe(false)
+    expect(card.inspect().randomsMismatch).toBe(
+      "randoms[1] has 16 bytes, but the card draws 8 bytes for RND.ICC (GET CHALLENGE) here: the script does not follow the commands sent (the entry stays queued)"
+    )
+    // [RND.ICC, RND.ICC]: the K.ICC draw of a good MUTUAL AUTHENTICATE meets the second RND.ICC. No session key.
+    const other = ResidenceGen1.make({ cardNumber: SPEC.cardNumber, randoms: [SPEC.rndIcc, SPEC.rndIcc] })
+    expect(toHex(send(other, "00 84 00 00 08").data)).toBe(toHex(SPEC.rndIcc))
+    expect(toHex(other.transmit(SPEC.mutualAuthenticate))).toBe("6F00")
+    expect(other.inspect().sessionKey).toBeUndefined()
+    expect(other.inspect().randomsMismatch).toMatch(/^randoms\[1\] has 8 bytes, but the card draws 16 bytes for K\.ICC/)
+    // The entry stayed queued: the next GET CHALLENGE gets it.
+    expect(toHex(send(other, "00 84 00 00 08").data)).toBe(toHex(SPEC.rndIcc))
+    expect(other.inspect().challengeArmed).toBe(true)
   })
 })
 

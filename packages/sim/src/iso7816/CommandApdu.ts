@@ -7,11 +7,16 @@
  * - Short Lc is one byte `01`–`FF`; extended Lc is `00 XX XX` with `XX XX` ≠ `0000`.
  * - Short Le `00` means Ne = 256; extended Le `00 00` (after an extended Lc) or `00 00 00` (alone) means Ne = 65536.
  * - A command shorter than its Lc claims is `67 00`.
- * - Command data longer than Lc: the card uses Lc (在留カード等仕様書 Ver 1.5 §4.2.1(6), §4.2.2(6), §4.2.4(6):
- *   「Lc 値よりもコマンドデータ長が大きい場合、Lc の値を正として処理を行う」). The bytes after the Lc data
- *   are then ignored as a whole and the command is treated as having no Le; `ignoredBytes` counts them. The
- *   bytes after the data are read as Le only when they are exactly one Le field (1 byte after a short Lc,
- *   2 bytes after an extended Lc).
+ * - Command data longer than Lc (bytes after the Lc data that are not exactly one Le field: 1 byte after a short Lc,
+ *   2 bytes after an extended Lc) matches none of the four cases of ISO/IEC 7816-3 §12.1, so by default it is
+ *   `67 00`, wrong length, like a command shorter than its Lc (ISO/IEC 7816-4 `67 00` "wrong length"; 在留カード等
+ *   仕様書 Ver 1.5 §4.1.8 表4-5, p. 20: 「Lc 及び Le フィールドが間違っている」「APDU の長さが間違っている」;
+ *   `shared/reference/residence-card.md` §11.1 and `mynumber-card.md` §4.1 list `67 00` for a wrong length, and
+ *   neither reference lets the My Number card ignore surplus bytes). A card whose specification says otherwise opts
+ *   out with `{ dataLongerThanLc: "useLc" }`: the first Lc bytes are the data, the rest is ignored as a whole and
+ *   the command has no Le; `ignoredBytes` counts the rest. The residence card does this for SELECT FILE, VERIFY and
+ *   MUTUAL AUTHENTICATE (在留カード等仕様書 Ver 1.5 §4.2.1(6), §4.2.2(6), §4.2.4(6) 特記事項: 「Lc 値よりもコマンド
+ *   データ長が大きい場合、Lc の値を正として処理を行う」).
  *
  * @since 0.1.0
  */
@@ -32,8 +37,16 @@ export interface CommandApdu {
   readonly extended: boolean
   /** ISO/IEC 7816-3 case: 1 (header only), 2 (Le), 3 (Lc, data), 4 (Lc, data, Le). */
   readonly case: 1 | 2 | 3 | 4
-  /** Bytes after the Lc data that were ignored (data longer than Lc). */
+  /** Bytes after the Lc data that were ignored (data longer than Lc, with `dataLongerThanLc: "useLc"` only). */
   readonly ignoredBytes: number
+}
+
+export interface ParseOptions {
+  /**
+   * Command data longer than Lc: `"wrongLength"` (default) answers `67 00` like any other length error; `"useLc"`
+   * takes the first Lc bytes as the data and ignores the rest (在留カード等仕様書 Ver 1.5 特記事項).
+   */
+  readonly dataLongerThanLc?: "wrongLength" | "useLc" | undefined
 }
 
 export type ParseResult =
@@ -43,7 +56,8 @@ export type ParseResult =
 const error = (sw: number): ParseResult => ({ _tag: "Error", sw })
 
 /** Parses a command APDU as a card does. Never throws. */
-export const parse = (bytes: Uint8Array): ParseResult => {
+export const parse = (bytes: Uint8Array, options: ParseOptions = {}): ParseResult => {
+  const useLc = options.dataLongerThanLc === "useLc"
   const n = bytes.length
   if (n < 4) return error(WRONG_LENGTH)
   const cla = bytes[0]!
@@ -71,6 +85,7 @@ export const parse = (bytes: Uint8Array): ParseResult => {
       const le = bytes[n - 1]!
       return command({ data, hasData: true, ne: le === 0 ? 256 : le, extended: false, case: 4, ignoredBytes: 0 })
     }
+    if (!useLc) return error(WRONG_LENGTH)
     return command({ data, hasData: true, ne: undefined, extended: false, case: 3, ignoredBytes: rest })
   }
   // b4 = 00 and more bytes follow: extended length.
@@ -89,6 +104,7 @@ export const parse = (bytes: Uint8Array): ParseResult => {
     const le = (bytes[n - 2]! << 8) | bytes[n - 1]!
     return command({ data, hasData: true, ne: le === 0 ? 65536 : le, extended: true, case: 4, ignoredBytes: 0 })
   }
+  if (!useLc) return error(WRONG_LENGTH)
   return command({ data, hasData: true, ne: undefined, extended: true, case: 3, ignoredBytes: rest })
 }
 

@@ -31,3 +31,8 @@ export const OFFSET_OUTSIDE_EF = 0x6b00
 export const INS_NOT_SUPPORTED = 0x6d00
 /** CLA not supported. */
 export const CLA_NOT_SUPPORTED = 0x6e00
+/**
+ * No precise diagnosis (ISO/IEC 7816-4); 自己診断異常 in 表4-5. A simulated card answers it when its scripted
+ * `randoms` do not fit a draw.
+ */
+export const NO_PRECISE_DIAGNOSIS = 0x6f00

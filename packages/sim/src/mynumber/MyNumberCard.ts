@@ -249,7 +249,16 @@ export interface Options {
    * seed (and after `randoms` is used up), `crypto.getRandomValues`.
    */
   readonly seed?: number | string | undefined
-  /** Scripted randomness consumed in order first: one entry per GET CHALLENGE (Le bytes) or PSS salt (32 bytes). */
+  /**
+   * Scripted randomness consumed in order first: one entry per GET CHALLENGE (Le bytes) or PSS salt (32 bytes, `80 2A`
+   * P1 `04`/`05`).
+   *
+   * Checked when the card is made: every entry must be 1–256 bytes (the only lengths the card draws), else `make`
+   * throws a `RangeError` `randoms[i]: …`. Which draw reaches which entry depends on the commands a test sends (the
+   * Le of each GET CHALLENGE, when it signs), so a draw can still meet an entry of another length: the card then
+   * answers `6F 00` (no precise diagnosis), leaves the entry queued and changes nothing, and
+   * `inspect().randomsMismatch` says which entry and what was drawn. `transmit` does not throw.
+   */
   readonly randoms?: ReadonlyArray<Uint8Array> | undefined
 }
 
@@ -263,6 +272,11 @@ export interface State {
   readonly verified: ReadonlyArray<KeyName>
   /** Non-volatile retry counters. */
   readonly triesLeft: Readonly<Record<KeyName, number>>
+  /**
+   * Set when a command answered `6F 00` because the next `randoms` entry did not fit the card's draw: which entry,
+   * its length and what the card drew. It stays set (the script is a test's, not the session's).
+   */
+  readonly randomsMismatch?: string | undefined
 }
 
 /** The public keys behind the card's signatures, for verifying them in tests. */
@@ -393,7 +407,14 @@ export const make = (options: Options = {}): MyNumberCard => {
   const token: Token = options.token ?? "card"
   const connection = options.connection ?? "contact"
   const atr = Uint8Array.from(options.atr ?? (connection === "contact" ? ATR_CONTACT : ATR_CONTACTLESS))
-  const random = Random.make({ seed: options.seed, script: options.randoms })
+  const random = Random.make({
+    seed: options.seed,
+    script: Random.checkScript(options.randoms, (entry) =>
+      entry.length >= 1 && entry.length <= 256
+        ? undefined
+        : "expected 1–256 bytes (a GET CHALLENGE draws Le bytes, 1–256; a PSS signature a 32-byte salt)"
+    )
+  })
   const fixture = japaneseNational
 
   const images = {
@@ -632,6 +653,7 @@ export const make = (options: Options = {}): MyNumberCard => {
   let currentEf: Node | undefined
   const verified = new Set<KeyName>()
   let pendingTerminalCertificate = false
+  let randomsMismatch: string | undefined
 
   const reset = () => {
     currentDf = "mf"
@@ -814,6 +836,15 @@ export const make = (options: Options = {}): MyNumberCard => {
     if (data.length < min || data.length > max) return sw(Sw.CONDITIONS_NOT_SATISFIED)
     if (c.ne !== undefined && c.ne < 256) return sw(SW.WRONG_LENGTH_EXACT(256))
     const key = node.key()
+    let salt: Uint8Array = new Uint8Array(0)
+    if (c.p1 === 0x04 || c.p1 === 0x05) {
+      const draw = random.next(32, "a PSS salt (80 2A)")
+      if (draw._tag === "Mismatch") {
+        randomsMismatch = draw.message
+        return sw(SW.NO_PRECISE_DIAGNOSIS)
+      }
+      salt = draw.bytes
+    }
     switch (c.p1) {
       case 0x00:
         return withSw(signPkcs1Payload(key, data), Sw.OK)
@@ -824,9 +855,9 @@ export const make = (options: Options = {}): MyNumberCard => {
       case 0x03:
         return withSw(signPkcs1Payload(key, sha256DigestInfo(sha256(data))), Sw.OK)
       case 0x04:
-        return withSw(signPssSha256(key, data, random.next(32, "PSS salt")), Sw.OK)
+        return withSw(signPssSha256(key, data, salt), Sw.OK)
       default:
-        return withSw(signPssSha256(key, sha256(data), random.next(32, "PSS salt")), Sw.OK)
+        return withSw(signPssSha256(key, sha256(data), salt), Sw.OK)
     }
   }
 
@@ -850,7 +881,12 @@ export const make = (options: Options = {}): MyNumberCard => {
     if (c.p1 !== 0x00 || c.p2 !== 0x00) return sw(Sw.WRONG_P1_P2)
     if (c.hasData || c.ne === undefined) return sw(Sw.WRONG_LENGTH)
     if (c.extended) return sw(Sw.CONDITIONS_NOT_SATISFIED)
-    return withSw(random.next(c.ne, "GET CHALLENGE"), Sw.OK)
+    const draw = random.next(c.ne, `a GET CHALLENGE with Le ${c.ne}`)
+    if (draw._tag === "Mismatch") {
+      randomsMismatch = draw.message
+      return sw(SW.NO_PRECISE_DIAGNOSIS)
+    }
+    return withSw(draw.bytes, Sw.OK)
   }
 
   // GET DATA (reference §3.6): MF level only (5F51 everywhere); objects over 256 bytes need extended Le.
@@ -921,7 +957,11 @@ export const make = (options: Options = {}): MyNumberCard => {
       // Secure messaging: 68 82 to SELECT, 69 FC to READ BINARY and VERIFY (MC README).
       return sw(ins === 0xb0 || ins === 0x20 ? SW.SM_NOT_SUPPORTED_JICSAP : Sw.SM_NOT_SUPPORTED)
     }
-    const parsed = CommandApdu.parse(command)
+    // The length fields are checked before any command logic: a command whose length disagrees with its Lc/Le (data
+    // shorter or longer than Lc, anything but one Le field after the data) is 67 00 and changes nothing, so a VERIFY
+    // with surplus bytes never consumes a try (ISO/IEC 7816-3 §12.1 cases; reference §4.1 `67 00` wrong length; the
+    // reference has no 特記事項-style rule letting this card use Lc, unlike the residence card).
+    const parsed = CommandApdu.parse(command, { dataLongerThanLc: "wrongLength" })
     if (parsed._tag === "Error") return sw(parsed.sw)
     const c = parsed.command
     if (proprietary) {
@@ -1026,7 +1066,8 @@ export const make = (options: Options = {}): MyNumberCard => {
       currentDf,
       currentEf: currentEf?.fid,
       verified: [...verified],
-      triesLeft: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, v.left])) as Record<KeyName, number>
+      triesLeft: Object.fromEntries(Object.entries(secrets).map(([k, v]) => [k, v.left])) as Record<KeyName, number>,
+      ...(randomsMismatch === undefined ? {} : { randomsMismatch })
     })
   }
 }

@@ -98,6 +98,11 @@ export interface State {
   readonly sessionKey: Uint8Array | undefined
   /** Whether the card number was verified (VERIFY answered 90 00 in this session key's lifetime). */
   readonly verified: boolean
+  /**
+   * Set when a command answered `6F 00` because the next `randoms` entry did not fit the card's draw: which entry,
+   * its length and what the card drew. It stays set (the script is a test's, not the session's).
+   */
+  readonly randomsMismatch?: string | undefined
 }
 
 /** Where a card's randomness comes from (both generations). */
@@ -110,14 +115,41 @@ export interface RandomnessOptions {
   /**
    * Scripted randomness, consumed in order before the seed or the system generator: each GET CHALLENGE takes the
    * next entry as RND.ICC (8 bytes), each successful MUTUAL AUTHENTICATE the next as K.ICC (16 bytes).
+   *
+   * Checked when the card is made: every entry is 8 or 16 bytes, the first is 8 (the card draws a K.ICC only in the
+   * MUTUAL AUTHENTICATE right after a GET CHALLENGE, which drew an RND.ICC first) and a 16-byte entry follows an
+   * 8-byte one; otherwise `make` throws a `RangeError` `randoms[i]: …` with the expected length. Which draw reaches
+   * which entry depends on the commands a test sends (a second GET CHALLENGE, a failed MUTUAL AUTHENTICATE), so a
+   * script that is valid here can still meet a draw of the other length: the card then answers `6F 00` (no precise
+   * diagnosis / 自己診断異常), leaves the entry queued and changes nothing else (a MUTUAL AUTHENTICATE has already
+   * ended the previous session, as for any outcome), and `inspect().randomsMismatch` says which entry and what
+   * was drawn. `transmit` does not throw.
    */
   readonly randoms?: ReadonlyArray<Uint8Array> | undefined
 }
+
+/** The script check of {@link RandomnessOptions.randoms}: only RND.ICC (8) and K.ICC (16, right after an RND.ICC). */
+const checkRandoms = (randoms: ReadonlyArray<Uint8Array> | undefined): ReadonlyArray<Uint8Array> =>
+  Random.checkScript(randoms, (entry, previous) => {
+    if (entry.length !== 8 && entry.length !== 16) {
+      return "expected 8 bytes (RND.ICC, drawn by GET CHALLENGE) or 16 bytes (K.ICC, drawn by a successful MUTUAL AUTHENTICATE)"
+    }
+    if (entry.length === 16 && previous === undefined) {
+      return "expected 8 bytes (RND.ICC): the first draw is always a GET CHALLENGE's, a K.ICC (16 bytes) is drawn only in the MUTUAL AUTHENTICATE right after one"
+    }
+    if (entry.length === 16 && previous?.length === 16) {
+      return "expected 8 bytes (RND.ICC): a K.ICC (16 bytes) is drawn only right after an RND.ICC (8 bytes), and the entry before is a K.ICC"
+    }
+    return undefined
+  })
 
 /** The card as the engine runs it: ATR, commands and power; a generation adds its files and metadata. */
 export interface Engine extends SimulatedCard {
   readonly inspect: () => State
 }
+
+/** INS of the commands whose 特記事項 says data longer than Lc is processed with Lc: SELECT, VERIFY, MUTUAL AUTH. */
+const USES_LC_WHEN_LONGER: ReadonlySet<number> = new Set([0xa4, 0x20, 0x82])
 
 /** The data object of a VERIFY (§4.2.2(3), p. 23): `86 11 01 ‖ 16 bytes`. */
 const VERIFY_DO_HEADER = Uint8Array.of(0x86, 0x11, 0x01)
@@ -161,7 +193,7 @@ export const make = (options: {
   readonly randomness: RandomnessOptions
 }): Engine => {
   const { tree, suite } = options
-  const random = Random.make({ seed: options.randomness.seed, script: options.randomness.randoms })
+  const random = Random.make({ seed: options.randomness.seed, script: checkRandoms(options.randomness.randoms) })
   const cardNumberBytes = new TextEncoder().encode(options.cardNumber)
   const kEnc = deriveBaseKey(options.cardNumber)
   const kMac = kEnc
@@ -175,6 +207,7 @@ export const make = (options: {
   let challenge: Uint8Array | undefined
   let sessionKey: Uint8Array | undefined
   let verified = false
+  let randomsMismatch: string | undefined
 
   const reset = () => {
     currentDf = "MF"
@@ -210,7 +243,12 @@ export const make = (options: {
     if (c.cla !== 0x00) return sw(Sw.SM_NOT_SUPPORTED)
     if (c.p1 !== 0x00 || c.p2 !== 0x00) return sw(Sw.WRONG_P1_P2)
     if (c.hasData || c.ne === undefined || c.ne < 8) return sw(Sw.WRONG_LENGTH)
-    challenge = random.next(8, "RND.ICC")
+    const draw = random.next(8, "RND.ICC (GET CHALLENGE)")
+    if (draw._tag === "Mismatch") {
+      randomsMismatch = draw.message
+      return sw(Sw.NO_PRECISE_DIAGNOSIS)
+    }
+    challenge = draw.bytes
     return withSw(challenge, Sw.OK)
   }
 
@@ -231,7 +269,12 @@ export const make = (options: {
     const rndIfd = plain.subarray(0, 8)
     if (!equalConstantTime(plain.subarray(8, 16), armed)) return sw(Sw.VERIFICATION_FAILED)
     const kIfd = plain.subarray(16, 32)
-    const kIcc = random.next(16, "K.ICC")
+    const draw = random.next(16, "K.ICC (MUTUAL AUTHENTICATE)")
+    if (draw._tag === "Mismatch") {
+      randomsMismatch = draw.message
+      return sw(Sw.NO_PRECISE_DIAGNOSIS)
+    }
+    const kIcc = draw.bytes
     const eIcc = suite.encrypt(kEnc, concat(armed, rndIfd, kIcc))
     const mIcc = suite.mac(kMac, eIcc)
     sessionKey = deriveSessionKey(kIfd, kIcc)
@@ -316,7 +359,14 @@ export const make = (options: {
     }
     const ins = command[1]!
     if (ins !== 0xa4 && ins !== 0x20 && ins !== 0x84 && ins !== 0x82 && ins !== 0xb0) return sw(Sw.INS_NOT_SUPPORTED)
-    const parsed = CommandApdu.parse(command)
+    // The length fields are checked before any command logic (67 00, 表4-5 p. 20: 「Lc 及び Le フィールドが間違って
+    // いる」「APDU の長さが間違っている」). Command data longer than Lc is the one exception, and only where the spec
+    // makes it: SELECT FILE, VERIFY and MUTUAL AUTHENTICATE use Lc (§4.2.1(6) p. 22, §4.2.2(6) p. 24, §4.2.4(6)
+    // p. 28 特記事項: 「Lc 値よりもコマンドデータ長が大きい場合、Lc の値を正として処理を行う」). GET CHALLENGE and
+    // READ BINARY have no such rule (§4.2.3(6) p. 26, §4.2.5(6) p. 33: 「特に無し」): surplus bytes are 67 00.
+    const parsed = CommandApdu.parse(command, {
+      dataLongerThanLc: USES_LC_WHEN_LONGER.has(ins) ? "useLc" : "wrongLength"
+    })
     if (parsed._tag === "Error") return sw(parsed.sw)
     const c = parsed.command
     switch (ins) {
@@ -350,7 +400,8 @@ export const make = (options: {
       currentEf: currentEf?.name,
       challengeArmed: challenge !== undefined,
       sessionKey: sessionKey?.slice(),
-      verified
+      verified,
+      ...(randomsMismatch === undefined ? {} : { randomsMismatch })
     })
   }
 }

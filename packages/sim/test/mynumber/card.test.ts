@@ -41,6 +41,45 @@ describe("status words card-wide", () => {
     expect(swOf(card, "00 20 00 98 00")).toBe("6700") // VERIFY with Le only
   })
 
+  it("bytes beyond Lc/Le → 6700 before any command logic: VERIFY consumes no try and verifies nothing", () => {
+    const card = MyNumberCard.make()
+    const left = (key: MyNumberCard.KeyName) => card.triesLeft(key)
+    ok(card, selectDf("jpki"))
+    ok(card, selectEf(0x0018))
+    // Short Lc + 2 bytes (a wrong PIN, and then the right one), short Lc + 3 bytes, extended Lc + 1 and + 3 bytes.
+    for (const apdu of [
+      "00 20 00 80 04 39 39 39 39 00 00",
+      "00 20 00 80 04 31 32 33 34 FF FF",
+      "00 20 00 80 04 31 32 33 34 00 00 00",
+      "00 20 00 80 00 00 04 39 39 39 39 00",
+      "00 20 00 80 00 00 04 31 32 33 34 00 00 00",
+      "00 20 00 98 04 39 39 39 39 00 00" // SFI form
+    ]) {
+      expect(swOf(card, apdu), apdu).toBe("6700")
+      expect(left("jpkiAuthPin"), apdu).toBe(3)
+      expect(card.inspect().verified, apdu).toEqual([])
+    }
+    // The signing password (5 tries) and the 券面 APs' 照合番号: the same.
+    ok(card, selectEf(0x001b))
+    expect(swOf(card, "00 20 00 80 06 41 42 43 31 32 39 00 00")).toBe("6700")
+    expect(left("jpkiSignPassword")).toBe(5)
+    ok(card, selectDf("kenhojo"))
+    expect(swOf(card, "00 20 00 91 04 39 39 39 39 00 00")).toBe("6700")
+    expect(left("kenhojoPin")).toBe(3)
+    // The well-formed VERIFY (case 3, and case 4 with one Le byte) still counts.
+    expect(swOf(card, "00 20 00 91 04 39 39 39 39")).toBe("63C2")
+    expect(swOf(card, "00 20 00 91 04 31 32 33 34 00")).toBe("9000")
+    expect(left("kenhojoPin")).toBe(3)
+    // Other commands: nothing is selected, changed or signed.
+    expect(swOf(card, `${selectDf("jpki")} 00 00`)).toBe("6700")
+    expect(card.inspect().currentDf).toBe("kenhojo")
+    expect(swOf(card, "00 24 01 91 04 35 36 37 38 00 00")).toBe("6700")
+    expect(card.pins.kenhojo).toBe("1234")
+    expect(swOf(card, concat(hex("80 2A 00 00 00 00 20"), new Uint8Array(32), hex("00 00 00")))).toBe("6700")
+    expect(swOf(card, "00 A4 02 0C 02 00 01 00 00")).toBe("6700")
+    expect(card.inspect().currentEf).toBeUndefined()
+  })
+
   it("READ BINARY: no current EF → 6986; offsets at or past the end → 6B00; bad SFI P1 → 6A86; unknown SFI → 6A82", () => {
     const card = MyNumberCard.make()
     ok(card, selectDf("jpki"))
@@ -100,7 +139,10 @@ describe("status words card-wide", () => {
     expect(swOf(card, "80 A2 00 00 01 00")).toBe("6A86")
     expect(swOf(card, "80 A2 00 C1 04 5F 37 01 00")).toBe("6700")
     expect(swOf(card, concat(hex("80 A2 06 C1 00 01 33"), new Uint8Array(307)))).toBe("9000")
-    expect(swOf(card, concat(hex("80 A2 00 C1 00 01 04 5F 37 82 01 00"), new Uint8Array(256)))).toBe("6A80")
+    // Extended Lc 0104 (260) with 261 data bytes: a length error, answered before the command logic, so the first
+    // part stays armed. The same 260 bytes with the right Lc reach the signature check.
+    expect(swOf(card, concat(hex("80 A2 00 C1 00 01 04 5F 37 82 01 00"), new Uint8Array(256)))).toBe("6700")
+    expect(swOf(card, concat(hex("80 A2 00 C1 00 01 04 5F 37 82 01 00"), new Uint8Array(255)))).toBe("6A80")
     ok(card, selectDf("kenhojo"))
     expect(swOf(card, "80 A2 00 C1 04 5F 37 01 00")).toBe("6D00")
   })
@@ -175,6 +217,59 @@ describe("options", () => {
     expect(() => MyNumberCard.make({ pins: { jpkiSign: "ABCDEF" } })).toThrow(/pins.jpkiSign/)
     expect(() => MyNumberCard.make({ triesLeft: { jpkiAuthPin: 4 } })).toThrow(/triesLeft.jpkiAuthPin/)
     expect(() => MyNumberCard.make({ triesLeft: { kenhojoA: -1 } })).toThrow(/triesLeft.kenhojoA/)
+  })
+
+  it("randoms: every entry must be a length the card draws (1–256 bytes), checked by make", () => {
+    expect(() => MyNumberCard.make({ randoms: [hex("01 02"), new Uint8Array(0)] })).toThrow(
+      /^randoms\[1\]: expected 1–256 bytes \(a GET CHALLENGE draws Le bytes, 1–256; a PSS signature a 32-byte salt\), got 0 bytes$/
+    )
+    expect(() => MyNumberCard.make({ randoms: [new Uint8Array(257)] })).toThrow(/^randoms\[0\]: .*got 257 bytes$/)
+    expect(() => MyNumberCard.make({ randoms: ["0102" as unknown as Uint8Array] })).toThrow(
+      /^randoms\[0\]: expected a Uint8Array$/
+    )
+    expect(() =>
+      MyNumberCard.make({ randoms: [new Uint8Array(1), new Uint8Array(256), new Uint8Array(32)] })
+    ).not.toThrow()
+  })
+
+  it("randoms: a draw that meets an entry of another length answers 6F00, keeps the entry and says why", () => {
+    const card = MyNumberCard.make({ seed: 1, randoms: [hex("01 02 03 04"), new Uint8Array(32).fill(7)] })
+    expect(card.inspect().randomsMismatch).toBeUndefined()
+    expect(swOf(card, "00 84 00 00 08")).toBe("6F00")
+    expect(card.inspect().randomsMismatch).toBe(
+      "randoms[0] has 4 bytes, but the card draws 8 bytes for a GET CHALLENGE with Le 8 here: the script does not follow the commands sent (the entry stays queued)"
+    )
+    // The entry is still first in line: the right Le gets it, then the next entry.
+    expect(toHex(ok(card, "00 84 00 00 04"))).toBe("01020304")
+    // The next draw is a PSS salt's (32 bytes); a GET CHALLENGE of 16 does not fit, nor is anything drawn.
+    expect(swOf(card, "00 84 00 00 10")).toBe("6F00")
+    expect(card.inspect().randomsMismatch).toMatch(/^randoms\[1\] has 32 bytes, but the card draws 16 bytes/)
+    expect(toHex(ok(card, "00 84 00 00 20"))).toBe("07".repeat(32))
+    // Script used up: the seed.
+    expect(ok(card, "00 84 00 00 10").length).toBe(16)
+  })
+
+  it("randoms: a PSS salt that meets a GET CHALLENGE entry answers 6F00 with no signature and no throw", async () => {
+    const card = MyNumberCard.make({ randoms: [hex("01 02 03 04 05 06 07 08")] })
+    ok(card, selectDf("jpki"))
+    expect(verifyKey(card, 0x0018, "1234")).toBe("9000")
+    const sign = concat(hex("80 2A 04 97 20"), new Uint8Array(32), hex("00"))
+    expect(swOf(card, sign)).toBe("6F00")
+    expect(card.inspect().randomsMismatch).toMatch(
+      /^randoms\[0\] has 8 bytes, but the card draws 32 bytes for a PSS salt/
+    )
+    // Signing without a salt (P1 00) draws nothing and works; the entry is still there for a GET CHALLENGE of 8.
+    expect(ok(card, concat(hex("80 2A 00 97 20"), new Uint8Array(32), hex("00"))).length).toBe(256)
+    expect(toHex(ok(card, "00 84 00 00 08"))).toBe("0102030405060708")
+    // Through SimTransport: an answer the reader sees, not a defect.
+    const other = MyNumberCard.make({ randoms: [hex("01 02 03 04 05 06 07 08")] })
+    const answer = await Effect.runPromise(
+      Effect.gen(function* () {
+        const transport = yield* CardTransport
+        return yield* transport.transmit(hex("00 84 00 00 04"))
+      }).pipe(Effect.provide(SimTransport.make(other).layer))
+    )
+    expect(toHex(answer)).toBe("6F00")
   })
 
   it("triesLeft 0 gives a blocked key; inspect() shows the counters and the verified keys", () => {

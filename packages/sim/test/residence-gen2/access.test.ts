@@ -259,6 +259,16 @@ describe("READ BINARY status words", () => {
     expect(swOf(card, smReadShort(0x81, 0, 0, 19))).toBe("9000")
   })
 
+  it("SM READ BINARY with bytes beyond Lc/Le: 67 00 (no 特記事項 for READ BINARY); SELECT still uses Lc", () => {
+    const card = ResidenceGen2.make({ seed: 19 })
+    login(card, NUMBER)
+    expect(swOf(card, `${selectDf("DF1")} 00 00`)).toBe("9000")
+    expect(swOf(card, concat(smReadExtended(0x81, 0), hex("00")))).toBe("6700")
+    expect(swOf(card, "08 B0 81 00 04 96 02 00 00 00 00")).toBe("6700")
+    expect(card.inspect().currentEf).toBeUndefined()
+    expect(swOf(card, smReadExtended(0x81, 0))).toBe("9000")
+  })
+
   it("a plain READ BINARY without Le: 67 00", () => {
     const card = ResidenceGen2.make({ seed: 18 })
     expect(swOf(card, "00 B0 8A 00")).toBe("6700")
@@ -301,8 +311,16 @@ describe("determinism", () => {
     expect(toHex(send(scripted, "00 84 00 00 08").data)).toBe("0102030405060708")
   })
 
-  it("a scripted random of the wrong length throws", () => {
-    const card = ResidenceGen2.make({ randoms: [hex("01")] })
-    expect(() => card.transmit(hex("00 84 00 00 08"))).toThrow(/RND.ICC/)
+  it("randoms are checked by make; a draw that meets an entry of the other length answers 6F00", () => {
+    expect(() => ResidenceGen2.make({ randoms: [hex("01")] })).toThrow(
+      /^randoms\[0\]: expected 8 bytes \(RND\.ICC, drawn by GET CHALLENGE\) or 16 bytes \(K\.ICC.*got 1 bytes$/
+    )
+    expect(() => ResidenceGen2.make({ randoms: [new Uint8Array(16)] })).toThrow(/^randoms\[0\]: expected 8 bytes/)
+    const card = ResidenceGen2.make({ randoms: [new Uint8Array(8).fill(1), new Uint8Array(16)] })
+    expect(toHex(send(card, "00 84 00 00 08").data)).toBe("0101010101010101")
+    expect(swOf(card, "00 84 00 00 08")).toBe("6F00")
+    expect(card.inspect().randomsMismatch).toMatch(
+      /^randoms\[1\] has 16 bytes, but the card draws 8 bytes for RND\.ICC/
+    )
   })
 })

@@ -23,12 +23,23 @@ export interface Apdu {
 }
 
 /**
- * ISO/IEC 7816-3 §12.1 cases 1–4, short and extended, plus the documented rule for data longer than Lc (在留カード等
- * 仕様書 Ver 1.5 §4.2.1(6) 特記事項, README "Command data longer than Lc"): Lc is used and the surplus is ignored,
- * and it is read as Le only when it is exactly one Le field. `"malformed"` for a command whose length fields cannot
- * be satisfied (shorter than 4 bytes, shorter than its Lc, a 6-byte `.. 00 XX`, an extended Lc of 0).
+ * What a card does with command data longer than Lc, i.e. bytes after the Lc data that are not exactly one Le field
+ * (1 byte after a short Lc, 2 after an extended one):
+ * - `"malformed"`: ISO/IEC 7816-3 §12.1 has no such case, so the command is a length error (67 00). The My Number
+ *   card (its reference has no exception), and the residence card's GET CHALLENGE and READ BINARY (§4.2.3(6),
+ *   §4.2.5(6) 特記事項 「特に無し」).
+ * - `"useLc"`: the first Lc bytes are the data, the rest is ignored and there is no Le: the residence card's SELECT,
+ *   VERIFY and MUTUAL AUTHENTICATE (在留カード等仕様書 Ver 1.5 §4.2.1(6), §4.2.2(6), §4.2.4(6) 特記事項, README
+ *   "Command data longer than Lc").
  */
-export const parseApdu = (b: Uint8Array): Apdu | "malformed" => {
+export type DataLongerThanLc = "malformed" | "useLc"
+
+/**
+ * ISO/IEC 7816-3 §12.1 cases 1–4, short and extended, plus the card's rule for data longer than Lc. `"malformed"`
+ * for a command whose length fields cannot be satisfied (shorter than 4 bytes, shorter than its Lc, a 6-byte
+ * `.. 00 XX`, an extended Lc of 0) and, with `longer` `"malformed"`, for data longer than Lc.
+ */
+export const parseApdu = (b: Uint8Array, longer: DataLongerThanLc): Apdu | "malformed" => {
   const n = b.length
   if (n < 4) return "malformed"
   const head = { cla: b[0]!, ins: b[1]!, p1: b[2]!, p2: b[3]! }
@@ -40,6 +51,7 @@ export const parseApdu = (b: Uint8Array): Apdu | "malformed" => {
     if (n < 5 + lc) return "malformed"
     const data = b.slice(5, 5 + lc)
     if (n === 6 + lc) return { ...head, data, hasData: true, ne: b[n - 1]! || 256, extended: false, case: 4 }
+    if (n > 6 + lc && longer === "malformed") return "malformed"
     return { ...head, data, hasData: true, ne: undefined, extended: false, case: 3 }
   }
   if (n === 6) return "malformed"
@@ -50,6 +62,7 @@ export const parseApdu = (b: Uint8Array): Apdu | "malformed" => {
   if (n === 9 + x) {
     return { ...head, data, hasData: true, ne: (b[n - 2]! << 8) | b[n - 1]! || 65536, extended: true, case: 4 }
   }
+  if (n > 7 + x && longer === "malformed") return "malformed"
   return { ...head, data, hasData: true, ne: undefined, extended: true, case: 3 }
 }
 
@@ -91,7 +104,8 @@ export const exchange = (
   const data = response.subarray(0, response.length - 2)
   check(documented(sw), () => `undocumented status word: ${where()}`)
   check(sw === 0x9000 || data.length === 0, () => `data with an error status: ${where()}`)
-  const parsed = parseApdu(command)
+  // Data longer than Lc has no Le under either rule, so the Ne bound does not depend on it.
+  const parsed = parseApdu(command, "useLc")
   if (parsed !== "malformed" && parsed.ne !== undefined) {
     const ne = parsed.ne
     check(data.length <= ne, () => `more than Ne = ${ne} bytes: ${where()}`)
@@ -115,8 +129,17 @@ export const oneOfBytes = (...values: ReadonlyArray<number>): fc.Arbitrary<numbe
   fc.oneof({ arbitrary: fc.constantFrom(...values), weight: 3 }, { arbitrary: byte, weight: 1 })
 
 /**
+ * Bytes after the Lc data that are not one Le field: 2–4 after a short Lc, 1 or 3–4 after an extended Lc (the
+ * "data longer than Lc" of {@link DataLongerThanLc}).
+ */
+export const surplusAfter = (extended: boolean): fc.Arbitrary<Uint8Array> =>
+  extended
+    ? fc.oneof(fc.uint8Array({ minLength: 1, maxLength: 1 }), fc.uint8Array({ minLength: 3, maxLength: 4 }))
+    : fc.uint8Array({ minLength: 2, maxLength: 4 })
+
+/**
  * Everything after the header: cases 1–4 in short and extended form with any Le, and the length oddities (Lc larger
- * or smaller than the data, extended Lc 0, a lone `00 XX`, surplus bytes after Le).
+ * or smaller than the data, extended Lc 0, a lone `00 XX`, surplus bytes after the data or after Le).
  */
 export const body: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.constant(new Uint8Array(0)),
@@ -139,7 +162,14 @@ export const body: fc.Arbitrary<Uint8Array> = fc.oneof(
     .map(([lc, d]) => concat(Uint8Array.of(lc), d)),
   fc.tuple(u16, fc.uint8Array({ maxLength: 60 })).map(([lc, d]) => concat(Uint8Array.of(0, lc >> 8, lc & 0xff), d)),
   byte.map((x) => Uint8Array.of(0, x)),
-  fc.uint8Array({ minLength: 1, maxLength: 8 })
+  fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  // Data longer than Lc, short and extended.
+  fc
+    .tuple(fc.uint8Array({ minLength: 1, maxLength: 40 }), surplusAfter(false))
+    .map(([d, extra]) => concat(Uint8Array.of(d.length), d, extra)),
+  fc
+    .tuple(fc.uint8Array({ minLength: 1, maxLength: 300 }), surplusAfter(true))
+    .map(([d, extra]) => concat(Uint8Array.of(0, d.length >> 8, d.length & 0xff), d, extra))
 )
 
 export interface HeaderArbitraries {

@@ -26,6 +26,7 @@ import {
   parseApdu,
   raw,
   structured,
+  surplusAfter,
   withLc
 } from "./apdu.js"
 
@@ -225,7 +226,9 @@ const INTERINDUSTRY = [0xa4, 0xb0, 0xb2, 0x20, 0x24, 0x84, 0x88, 0xca, 0xc0]
 /**
  * What the card must answer and the new state. The header checks come first (README "Other commands", CLA): a
  * class other than 0x/1x, 8x/9x, 4x–7x → 6E00; logical channel ≠ 0 → 6881; chaining → 6884; an INS the class does
- * not have → 6D00; SM → 69FC for READ BINARY / VERIFY, 6882 otherwise; then the length fields (6700).
+ * not have → 6D00; SM → 69FC for READ BINARY / VERIFY, 6882 otherwise; then the length fields (6700), before any
+ * command logic. Data longer than Lc is a length error too: ISO/IEC 7816-3 §12.1 has no such case and the reference
+ * (§4.1 `67 00`) gives this card no exception like the residence card's 特記事項 (README "Lengths").
  */
 const predict = (s: Setting, m: Model, command: Uint8Array, token: MyNumberCard.Token): Outcome => {
   if (command.length < 4) return { sw: 0x6700 }
@@ -237,7 +240,7 @@ const predict = (s: Setting, m: Model, command: Uint8Array, token: MyNumberCard.
   const proprietary = (cla & 0x80) !== 0
   if (!(proprietary ? PROPRIETARY : INTERINDUSTRY).includes(ins)) return { sw: 0x6d00 }
   if (cla & 0x0c) return { sw: ins === 0xb0 || ins === 0x20 ? 0x69fc : 0x6882 }
-  const c = parseApdu(command)
+  const c = parseApdu(command, "malformed")
   if (c === "malformed") return { sw: 0x6700 }
   if (proprietary) {
     switch (ins) {
@@ -488,6 +491,8 @@ type Action =
       readonly p2: "current" | { readonly pick: number } | number
       readonly value: Value
       readonly wrong: string
+      /** Bytes appended to the command (after the data and Le, if any): usually none. */
+      readonly surplus?: Uint8Array
     }
   | { readonly t: "login"; readonly pick: number; readonly target: Target }
   /** Log in to an application, then read one of its EFs or sign with one of its keys: the positive paths. */
@@ -568,7 +573,11 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
       t: fc.constant("verify" as const),
       p2: fc.oneof(fc.constant("current" as const), pick, oneOfBytes(0x80, 0x00, 0x9f, 0xa0, 0x81)),
       value: fc.constantFrom("right", "right", "wrong", "wrong", "query", "case2", "rightWithLe" as const),
-      wrong: newPin
+      wrong: newPin,
+      surplus: fc.oneof(
+        { arbitrary: fc.constant(new Uint8Array(0)), weight: 4 },
+        { arbitrary: fc.uint8Array({ minLength: 1, maxLength: 4 }), weight: 1 }
+      )
     }),
     weight: 6
   },
@@ -823,8 +832,9 @@ class Harness {
       case "verify": {
         const p2 = a.p2 === "current" ? 0x80 : typeof a.p2 === "number" ? a.p2 : 0x80 | this.pickFid(a.p2, ["pin"])
         const head = Uint8Array.of(0x00, 0x20, 0x00, p2)
-        if (a.value === "query") return this.send(head)
-        if (a.value === "case2") return this.send(concat(head, Uint8Array.of(0x04)))
+        const surplus = a.surplus ?? new Uint8Array(0)
+        if (a.value === "query") return this.send(concat(head, surplus))
+        if (a.value === "case2") return this.send(concat(head, Uint8Array.of(0x04), surplus))
         const right = this.valueFor(p2)
         let value = a.value === "wrong" || right === undefined || right.length === 0 ? ascii(a.wrong) : right
         if (right !== undefined && a.value === "wrong" && equals(value, right)) value = ascii(`${a.wrong}9`)
@@ -834,7 +844,8 @@ class Harness {
             head,
             Uint8Array.of(value.length),
             value,
-            a.value === "rightWithLe" ? Uint8Array.of(0) : new Uint8Array(0)
+            a.value === "rightWithLe" ? Uint8Array.of(0) : new Uint8Array(0),
+            surplus
           )
         )
       }
@@ -1032,7 +1043,7 @@ describe("My Number card: robustness", () => {
         for (const a of SETUPS[setup]!) h.run(a)
         const { sw, data } = h.send(command)
         if (sw !== 0x9000) expect(data.length).toBe(0)
-        if (parseApdu(command) === "malformed") {
+        if (parseApdu(command, "malformed") === "malformed") {
           expect(sw).not.toBe(0x9000)
           if (command.length < 4) expect(hex4(sw)).toBe("6700")
           else if (command[0] === 0x00 || command[0] === 0x80) {
@@ -1040,6 +1051,35 @@ describe("My Number card: robustness", () => {
             expect(hex4(sw)).toBe(known ? "6700" : "6D00")
           }
         }
+      }),
+      { numRuns: 150 }
+    )
+  }, 20_000)
+
+  it("data longer than Lc: 6700 before any command logic, in every state; no counter, PIN or state changes", () => {
+    // Every command the card knows, with any P1-P2 and data, followed by bytes that are not one Le field.
+    const command = fc
+      .tuple(
+        fc.oneof(
+          fc.constantFrom(...INTERINDUSTRY).map((ins) => [0x00, ins] as const),
+          fc.constantFrom(...PROPRIETARY).map((ins) => [0x80, ins] as const)
+        ),
+        headers.p1,
+        headers.p2,
+        fc.boolean()
+      )
+      .chain(([[cla, ins], p1, p2, extended]) =>
+        fc
+          .tuple(fc.uint8Array({ minLength: 1, maxLength: extended ? 300 : 255 }), surplusAfter(extended))
+          .map(([data, extra]) => concat(Uint8Array.of(cla, ins, p1, p2), withLc(data, extended), extra))
+      )
+    fc.assert(
+      fc.property(optionsArb, setupArb, command, (options, setup, bytes) => {
+        const h = new Harness(MyNumberCard.make({ ...options, seed: 6 }))
+        for (const a of SETUPS[setup]!) h.run(a)
+        const before = { state: h.card.inspect(), pins: h.card.pins }
+        expect(hex4(h.send(bytes).sw)).toBe("6700")
+        expect({ state: h.card.inspect(), pins: h.card.pins }).toEqual(before)
       }),
       { numRuns: 150 }
     )

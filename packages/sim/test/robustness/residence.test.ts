@@ -16,6 +16,7 @@ import { AES } from "../residence-gen2/host.js"
 import {
   type Apdu,
   check,
+  type DataLongerThanLc,
   exchange,
   expectPoweredOff,
   hex4,
@@ -23,7 +24,8 @@ import {
   oneOfBytes,
   parseApdu,
   raw,
-  structured
+  structured,
+  surplusAfter
 } from "./apdu.js"
 
 type Df = "MF" | "DF1" | "DF2" | "DF3"
@@ -200,16 +202,23 @@ interface Outcome {
 }
 
 /**
+ * Data longer than Lc per command: SELECT, VERIFY and MUTUAL AUTHENTICATE use Lc (§4.2.1(6), §4.2.2(6), §4.2.4(6)
+ * 特記事項); GET CHALLENGE and READ BINARY have no such rule (「特に無し」), so it is a length error there.
+ */
+const longerThanLc = (ins: number): DataLongerThanLc => ([0xa4, 0x20, 0x82].includes(ins) ? "useLc" : "malformed")
+
+/**
  * What the card must answer to `command` in state `m`, and the new state. Order of checks: length < 4, CLA
- * (6E00 / 6881 for logical channels), INS (6D00), the length fields (6700), then the command's own checks in the
- * order of its SW list. `armed` is the challenge armed before this command (every command disarms it).
+ * (6E00 / 6881 for logical channels), INS (6D00), the length fields (6700, {@link longerThanLc}), then the
+ * command's own checks in the order of its SW list. `armed` is the challenge armed before this command (every
+ * command disarms it).
  */
 const predict = (s: Setting, m: Model, command: Uint8Array, armed: Uint8Array | undefined): Outcome => {
   if (command.length < 4) return { sw: 0x6700 }
   const cla = command[0]!
   if (cla !== 0x00 && cla !== 0x08) return { sw: (cla & 0xfc) === 0x00 || (cla & 0xfc) === 0x08 ? 0x6881 : 0x6e00 }
   if (![0xa4, 0x20, 0x84, 0x82, 0xb0].includes(command[1]!)) return { sw: 0x6d00 }
-  const c = parseApdu(command)
+  const c = parseApdu(command, longerThanLc(command[1]!))
   if (c === "malformed") return { sw: 0x6700 }
   switch (c.ins) {
     case 0xa4:
@@ -358,6 +367,8 @@ type Action =
       readonly p2: number
       readonly le: Uint8Array
       readonly xx: number
+      /** Bytes appended to an SM read (after its Le, if any): usually none. */
+      readonly extra?: Uint8Array
     }
   | { readonly t: "handshake"; readonly auth: Extract<Action, { t: "auth" }> }
   | { readonly t: "login" }
@@ -417,7 +428,11 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
       ),
       p2: fc.oneof(fc.constant(0), fc.constant(0), oneOfBytes(0x01, 0x04, 0x10, 0xf0)),
       le: leField,
-      xx: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 0xffff }))
+      xx: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 0xffff })),
+      extra: fc.oneof(
+        { arbitrary: fc.constant(new Uint8Array(0)), weight: 5 },
+        { arbitrary: fc.uint8Array({ minLength: 1, maxLength: 4 }), weight: 1 }
+      )
     }),
     weight: 9
   },
@@ -450,9 +465,12 @@ const readCommand = (a: Extract<Action, { t: "read" }>, tree: TestTree, df: Df):
   const p1 = typeof a.p1 === "number" ? a.p1 : 0x80 | sfis[a.p1.pick % sfis.length]!
   const head = Uint8Array.of(a.sm === "no" ? 0x00 : 0x08, 0xb0, p1, a.p2)
   const le = Uint8Array.of(a.xx >> 8, a.xx & 0xff)
+  const extra = a.extra ?? new Uint8Array(0)
   if (a.sm === "no") return concat(head, a.le)
-  if (a.sm === "extended") return concat(head, Uint8Array.of(0x00, 0x00, 0x04, 0x96, 0x02), le, Uint8Array.of(0, 0))
-  return concat(head, Uint8Array.of(0x04, 0x96, 0x02), le, a.le.length === 1 ? a.le : new Uint8Array(0))
+  if (a.sm === "extended") {
+    return concat(head, Uint8Array.of(0x00, 0x00, 0x04, 0x96, 0x02), le, Uint8Array.of(0, 0), extra)
+  }
+  return concat(head, Uint8Array.of(0x04, 0x96, 0x02), le, a.le.length === 1 ? a.le : new Uint8Array(0), extra)
 }
 
 /** One card under test with its model. */
@@ -468,7 +486,9 @@ class Harness {
   constructor(
     readonly card: ResidenceGen1.Gen1Card | ResidenceGen2.Gen2Card,
     tree: TestTree,
-    cipher: HostCipher
+    cipher: HostCipher,
+    /** Rewrites every command before it is predicted and sent (e.g. {@link withSurplus}). */
+    private readonly rewrite: (command: Uint8Array) => Uint8Array = (command) => command
   ) {
     this.setting = { cipher, tree, cardNumber: card.cardNumber, kEnc: baseKey(card.cardNumber) }
   }
@@ -482,7 +502,8 @@ class Harness {
       verified: this.model.verified
     })}; recent ${this.log.slice(-8).join(" | ")}`
 
-  send(command: Uint8Array): { readonly sw: number; readonly data: Uint8Array } {
+  send(original: Uint8Array): { readonly sw: number; readonly data: Uint8Array } {
+    const command = this.rewrite(original)
     const armed = this.model.armed
     this.model.armed = undefined
     const outcome = predict(this.setting, this.model, command, armed)
@@ -608,13 +629,28 @@ class Harness {
   }
 }
 
+/**
+ * A rewrite that makes the data of every command with an Lc longer than Lc: header ‖ Lc ‖ data ‖ bytes that are not
+ * one Le field (any Le is dropped), taken in turn from `extras` (`[after a short Lc, after an extended Lc]`).
+ */
+const withSurplus = (extras: ReadonlyArray<readonly [Uint8Array, Uint8Array]>) => {
+  let next = 0
+  return (command: Uint8Array): Uint8Array => {
+    const c = parseApdu(command, "useLc")
+    if (c === "malformed" || !c.hasData) return command
+    const [short, extended] = extras[next++ % extras.length]!
+    const lc = c.extended ? Uint8Array.of(0, c.data.length >> 8, c.data.length & 0xff) : Uint8Array.of(c.data.length)
+    return concat(command.subarray(0, 4), lc, c.data, c.extended ? extended : short)
+  }
+}
+
 const setupArb = fc.constantFrom(...(Object.keys(SETUPS) as Array<SetupName>))
 const NUMBERS = ["AB12345678CD", "AA12345678BB", "ZX00000001QP"] as const
 
 describe.each(FLAVOURS)("residence card, $name: robustness", (flavour) => {
-  const makeHarness = (seed: number, cardNumber: string) => {
+  const makeHarness = (seed: number, cardNumber: string, rewrite?: (command: Uint8Array) => Uint8Array) => {
     const card = flavour.make(seed, cardNumber)
-    return new Harness(card, flavour.tree(card as never), flavour.cipher)
+    return new Harness(card, flavour.tree(card as never), flavour.cipher, rewrite)
   }
 
   it("arbitrary command sequences from every starting state: never a throw, exact status words, no leak", () => {
@@ -640,7 +676,7 @@ describe.each(FLAVOURS)("residence card, $name: robustness", (flavour) => {
       fc.property(setupArb, fc.oneof(raw, structured(headers)), (setup, command) => {
         const h = makeHarness(1, NUMBERS[0])
         for (const a of SETUPS[setup]) h.run(a)
-        const parsed = parseApdu(command)
+        const parsed = parseApdu(command, longerThanLc(command[1] ?? 0))
         const { sw, data } = h.send(command)
         if (parsed === "malformed") {
           // 67 00 unless the header was refused first (CLA, logical channel, INS).
@@ -652,6 +688,37 @@ describe.each(FLAVOURS)("residence card, $name: robustness", (flavour) => {
         if (sw !== 0x9000) expect(data.length).toBe(0)
       }),
       { numRuns: 120 }
+    )
+  }, 20_000)
+
+  it("data longer than Lc on every command: SELECT, VERIFY, MUTUAL AUTH use Lc (特記事項); READ BINARY 6700", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        setupArb,
+        fc.array(actionArb, { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(surplusAfter(false), surplusAfter(true)), { minLength: 1, maxLength: 6 }),
+        (seed, setup, actions, extras) => {
+          // The model predicts every answer from the bytes sent, with the rule of `longerThanLc`. On top of that,
+          // stated on their own: the protocol still works with surplus bytes on MUTUAL AUTHENTICATE and VERIFY
+          // (`login` checks that VERIFY succeeded), and no READ BINARY with them is answered with anything but 6700.
+          const h = makeHarness(seed, NUMBERS[0], withSurplus(extras))
+          for (const a of SETUPS[setup]) h.run(a)
+          h.run({ t: "login" })
+          for (const a of actions) h.run(a)
+          h.run({ t: "sweep" })
+          for (const entry of h.transcript) {
+            if (entry === "power") continue
+            const { command, response } = entry
+            const longer =
+              parseApdu(command, "malformed") === "malformed" && parseApdu(command, "useLc") !== "malformed"
+            if (longer && (command[0] === 0x00 || command[0] === 0x08) && command[1] === 0xb0) {
+              expect(toHex(response), toHex(command)).toBe("6700")
+            }
+          }
+        }
+      ),
+      { numRuns: 40 }
     )
   }, 20_000)
 
