@@ -8,6 +8,7 @@ import { Schema } from "effect"
 import { swHex } from "./Apdu.js"
 
 export const StatusReason = Schema.Literals([
+  "EndOfFile",
   "FileBlocked",
   "VerificationFailed",
   "ExecutionError",
@@ -43,6 +44,7 @@ export type StatusReason = typeof StatusReason.Type
 
 // biome-ignore-start lint/complexity/useSimpleNumberKeys: status words are read and searched for in hex
 const table: Record<number, readonly [StatusReason, string]> = {
+  0x6282: ["EndOfFile", "end of file reached before the bytes asked for"],
   0x6283: ["FileBlocked", "selected file blocked"],
   0x6300: ["VerificationFailed", "verification failed"],
   0x6400: ["ExecutionError", "file control information abnormal"],

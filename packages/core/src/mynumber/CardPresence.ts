@@ -14,6 +14,7 @@ import { Effect } from "effect"
 import * as Apdu from "../apdu/Apdu.js"
 import { concat, copy } from "../Bytes.js"
 import { sha256 } from "../crypto/Hash.js"
+import * as Input from "../Input.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
 import { SecureRandom } from "../random/SecureRandom.js"
 import { InvalidNonceError } from "./Errors.js"
@@ -39,6 +40,10 @@ export interface PresenceOptions {
 
 /** SELECT, GET CHALLENGE (16 bytes), `80 2A 00 00 33 <DigestInfo> 00`. Three APDUs, no credential. */
 export const provePresence = Effect.fn("mynumber.provePresence")(function* (options: PresenceOptions = {}) {
+  // The nonce has its own typed error (below); the options object and the application are checked here.
+  yield* Input.requireOptions("mynumber.provePresence", options, {
+    application: Input.oneOf(["kenkaku", "kenhojo"], '"kenkaku" or "kenhojo"')
+  })
   const application = options.application ?? "kenkaku"
   const step = `mynumber.${application}.provePresence`
   // The nonce is the verifier's (untrusted input, like a digest to sign): a wrong one is a typed error, not a die.

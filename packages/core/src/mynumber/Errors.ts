@@ -8,6 +8,8 @@ import { Schema } from "effect"
 import { swHex } from "../apdu/Apdu.js"
 import { Application, applications, Credential, credentials } from "./Applications.js"
 
+/** A caller's argument or option of the wrong shape (shared with the residence reader). */
+export { InvalidArgumentError } from "../Input.js"
 /** The card's data does not have the expected layout (shared with the residence reader: same tag, same fields). */
 export { CardDataError } from "../residence/Errors.js"
 

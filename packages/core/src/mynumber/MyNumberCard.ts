@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import * as Input from "../Input.js"
 import { type Application, type Credential, Credential as CredentialSchema, credentials } from "./Applications.js"
 import * as PinGuard from "./PinGuard.js"
 import { selectApplication } from "./Read.js"
@@ -20,6 +21,12 @@ export const allCredentials: ReadonlyArray<Credential> = CredentialSchema.litera
 export const readPinStatus = Effect.fn("mynumber.readPinStatus")(function* (
   which: ReadonlyArray<Credential> = allCredentials
 ) {
+  yield* Input.requireArgument(
+    "mynumber.readPinStatus",
+    "which",
+    which,
+    Input.arrayOf(PinGuard.credentialCheck.is, `an array of credential names (${allCredentials.join(", ")})`)
+  )
   const out: Array<PinGuard.PinStatus> = []
   const byApplication = new Map<Application, Array<Credential>>()
   for (const credential of allCredentials) {

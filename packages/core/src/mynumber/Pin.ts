@@ -11,6 +11,7 @@
  */
 import { Effect, Result } from "effect"
 import { ascii } from "../Bytes.js"
+import { fieldOf } from "../Input.js"
 import { isValidDate } from "../schema/CalendarDate.js"
 import type { SecretKind } from "./Applications.js"
 import { type Era, eraOffset, fromJapanese, type GregorianDate, isPossibleEraYymmdd, toJapanese } from "./Era.js"
@@ -286,8 +287,10 @@ export class BirthDateKey extends Secret {
     readonly birthDate: BirthDate
     readonly calendar: BirthDateCalendar
   }): Result.Result<BirthDateKey, InvalidCredentialError> {
-    return Result.flatMap(gregorianOf(parts.birthDate, "birthDateKey"), (date) =>
-      Result.map(yymmdd(date, parts.calendar, "birthDateKey"), (digits) => new BirthDateKey(digits))
+    // `fieldOf`: a JavaScript caller's `null` is a malformed birth date (typed), not a TypeError.
+    const calendar = fieldOf(parts, "calendar") as BirthDateCalendar
+    return Result.flatMap(gregorianOf(fieldOf(parts, "birthDate") as BirthDate, "birthDateKey"), (date) =>
+      Result.map(yymmdd(date, calendar, "birthDateKey"), (digits) => new BirthDateKey(digits))
     )
   }
   /** From the birth date and the calendar the card prints it in. */
@@ -303,7 +306,8 @@ export class BirthDateKey extends Secret {
   ): Result.Result<BirthDateKey, InvalidCredentialError> {
     const value = normalize(input)
     if (value === undefined || !/^[0-9]{6}$/.test(value)) return invalid("birthDateKey", "Format")
-    return Result.map(checkYymmdd(value, options.calendar, "birthDateKey"), (digits) => new BirthDateKey(digits))
+    const calendar = fieldOf(options, "calendar") as BirthDateCalendar
+    return Result.map(checkYymmdd(value, calendar, "birthDateKey"), (digits) => new BirthDateKey(digits))
   }
   /** From the 6 digits as typed; checks that they name a day in the card's calendar. */
   static parse(
@@ -358,12 +362,15 @@ export class VerificationNumberB extends Secret {
     return "VerificationNumberB"
   }
   static buildResult(parts: VerificationNumberBParts): Result.Result<VerificationNumberB, InvalidCredentialError> {
+    // `fieldOf`: a JavaScript caller's `null` is a malformed 照合番号B (typed), not a TypeError.
+    const field = <K extends keyof VerificationNumberBParts>(name: K) =>
+      fieldOf(parts, name) as VerificationNumberBParts[K]
     return Result.gen(function* () {
-      const date = yield* gregorianOf(parts.birthDate, "verificationNumberB")
-      const birth = yield* yymmdd(date, parts.calendar, "verificationNumberB")
-      const expiry = yield* checkExpiryYear(parts.expiryYear)
+      const date = yield* gregorianOf(field("birthDate"), "verificationNumberB")
+      const birth = yield* yymmdd(date, field("calendar"), "verificationNumberB")
+      const expiry = yield* checkExpiryYear(field("expiryYear"))
       if (expiry < date.year) return yield* invalid("verificationNumberB", "ExpiryYear")
-      const code = yield* checkSecurityCode(parts.securityCode)
+      const code = yield* checkSecurityCode(field("securityCode"))
       return new VerificationNumberB(`${birth}${expiry}${code}`)
     })
   }
@@ -379,7 +386,8 @@ export class VerificationNumberB extends Secret {
     if (value === undefined || !/^[0-9]{14}$/.test(value)) return invalid("verificationNumberB", "Format")
     return Result.gen(function* () {
       const expiry = yield* checkExpiryYear(value.slice(6, 10))
-      yield* checkYymmdd(value.slice(0, 6), options.calendar, "verificationNumberB", expiry)
+      const calendar = fieldOf(options, "calendar") as BirthDateCalendar
+      yield* checkYymmdd(value.slice(0, 6), calendar, "verificationNumberB", expiry)
       return new VerificationNumberB(value)
     })
   }

@@ -18,10 +18,11 @@ import { Effect } from "effect"
 import * as Apdu from "../apdu/Apdu.js"
 import { CardStatusError, retriesLeft } from "../apdu/StatusWord.js"
 import { toHex } from "../Bytes.js"
+import * as Input from "../Input.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
 import { ApduTrace } from "../trace/ApduTrace.js"
 import { CardTransport } from "../transport/CardTransport.js"
-import { type Credential, credentials } from "./Applications.js"
+import { type Credential, Credential as CredentialSchema, credentials } from "./Applications.js"
 import {
   InvalidCredentialError,
   LastTryRefusedError,
@@ -29,7 +30,7 @@ import {
   PinStatusUnavailableError,
   WrongPinError
 } from "./Errors.js"
-import type { AnySecret } from "./Pin.js"
+import { type AnySecret, BirthDateKey, Pin4, SigningPassword, VerificationNumberA, VerificationNumberB } from "./Pin.js"
 
 export interface VerifyOptions {
   /**
@@ -38,6 +39,36 @@ export interface VerifyOptions {
    */
   readonly allowLastTry?: boolean | undefined
 }
+
+/** What `VerifyOptions` may hold, checked at run time: consent is `true` or nothing, never a truthy string. */
+export const verifyOptionChecks = { allowLastTry: Input.boolean }
+
+/**
+ * Checks a reader's options before any APDU (a JavaScript caller may pass `null`, or `allowLastTry: "yes"`): an
+ * `InvalidArgumentError` naming the entry point. `extra` adds the reader's own fields.
+ */
+export const requireVerifyOptions = (
+  step: string,
+  options: unknown,
+  extra: Readonly<Record<string, Input.Check>> = {}
+): Effect.Effect<void, Input.InvalidArgumentError> =>
+  Input.requireOptions(step, options, { ...verifyOptionChecks, ...extra })
+
+const isCredential = (value: unknown): value is Credential =>
+  typeof value === "string" && (CredentialSchema.literals as ReadonlyArray<string>).includes(value)
+
+/** A credential name, e.g. `kenhojo.pin` (one of `Applications.Credential`). */
+export const credentialCheck: Input.Check = {
+  expected: `a credential name (${CredentialSchema.literals.join(", ")})`,
+  is: isCredential
+}
+
+const isSecret = (value: unknown): value is AnySecret =>
+  value instanceof Pin4 ||
+  value instanceof SigningPassword ||
+  value instanceof VerificationNumberA ||
+  value instanceof VerificationNumberB ||
+  value instanceof BirthDateKey
 
 const stepOf = (credential: Credential, what: "select" | "tries" | "verify") => `mynumber.${credential}.${what}`
 
@@ -84,6 +115,7 @@ export const readCounter = Effect.fn("mynumber.pin.readCounter")(function* (cred
 
 /** SELECT the credential's key EF and read its counter, consuming no try. Its application must be selected. */
 export const queryTries = Effect.fn("mynumber.pin.queryTries")(function* (credential: Credential) {
+  yield* Input.requireArgument("mynumber.pin.queryTries", "credential", credential, credentialCheck)
   yield* Iso7816.selectEf(credentials[credential].keyEf, stepOf(credential, "select"))
   return yield* readCounter(credential)
 })
@@ -97,8 +129,12 @@ export const verify = Effect.fn("mynumber.pin.verify")(function* (
   secret: AnySecret,
   options: VerifyOptions = {}
 ) {
+  yield* Input.requireArgument("mynumber.pin.verify", "credential", credential, credentialCheck)
   const spec = credentials[credential]
+  // A secret is one of the validated classes (`Pin4.parse`...): anything else is a malformed secret, sent nowhere.
+  if (!isSecret(secret)) return yield* new InvalidCredentialError({ input: spec.kind, reason: "Format" })
   if (secret.kind !== spec.kind) return yield* new InvalidCredentialError({ input: spec.kind, reason: "WrongKind" })
+  yield* requireVerifyOptions("mynumber.pin.verify", options)
   const tries = yield* queryTries(credential)
   if (tries === 0) return yield* new PinLockedError({ step: stepOf(credential, "tries"), credential })
   if (tries === 1 && options.allowLastTry !== true)
@@ -130,6 +166,7 @@ export type PinStatus =
 
 /** The status of one credential whose application is selected. */
 export const status = Effect.fn("mynumber.pin.status")(function* (credential: Credential) {
+  yield* Input.requireArgument("mynumber.pin.status", "credential", credential, credentialCheck)
   const maxTries = credentials[credential].maxTries
   return yield* queryTries(credential).pipe(
     Effect.map(

@@ -7,14 +7,17 @@
  * link; one extended READ BINARY of up to 65536 bytes otherwise). The card answers up to the end of the file, so a
  * file that fits comes back whole in that one APDU, filler included (the kenhojo EF0001 digest covers the filler,
  * §11). Otherwise the header in the first chunk gives the data object's length, and the rest follows in chunks of the
- * largest Le, the last one cut to what remains: never a header-only read, never a chunk past the data object. A reader
- * that claims extended length and answers `67 00` is switched to short chunks for the session.
+ * largest Le, the last one cut to what remains: never a header-only read, never a chunk past the data object. An answer
+ * shorter than asked, `62 82` or `6B 00` means the file ends there (a card answers `min(Le, what remains)`), so a data
+ * object that goes on past it is truncated: the reader never asks past the end. A reader that claims extended length
+ * and answers `67 00` is switched to short chunks for the session.
  *
  * @since 0.1.0
  */
 import { Effect, Result } from "effect"
 import * as Apdu from "../apdu/Apdu.js"
 import { concat } from "../Bytes.js"
+import * as Input from "../Input.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
 import * as Tlv from "../tlv/Tlv.js"
 import { CardTransport } from "../transport/CardTransport.js"
@@ -37,27 +40,44 @@ export const selectApplication = Effect.fn("mynumber.selectApplication")(functio
 /** SELECT an EF of the current application (`00 A4 02 0C 02 <FID>`). */
 export const selectEf = (fid: number, step: string) => Iso7816.selectEf(fid, step)
 
+/** What one READ BINARY gave: its data, and whether the card said that the file ends within it. */
+export interface Chunk {
+  readonly data: Uint8Array
+  /**
+   * The file ends within this answer: `6B 00` (the offset is past the end), `62 82` (end of file reached before Le
+   * bytes, ISO/IEC 7816-4 §5.6), or fewer bytes than asked with `90 00` (the card answers `min(Le, what remains)`,
+   * shared/reference/mynumber-card.md §5). Reading on past that point has nothing to find.
+   */
+  readonly endOfFile: boolean
+}
+
 /**
- * One READ BINARY at `offset` on the current EF. `6B 00` (offset beyond the end) reads as no data, `62 82` (end of
- * file before Le bytes) as the data given; an extended APDU refused with `67 00` is sent again in short form.
+ * One READ BINARY at `offset` on the current EF, asking for `length` bytes. An extended APDU refused with `67 00` is
+ * sent once more in short form (and the link is read in short form from then on).
  */
-export const readBinaryAt = Effect.fnUntraced(function* (offset: number, length: number, step: string) {
+export const readChunk = Effect.fnUntraced(function* (offset: number, length: number, step: string) {
   const transport = yield* CardTransport
+  const [p1, p2] = Iso7816.readBinaryP1P2(undefined, offset)
+  const command = (le: number) => Apdu.command(0x00, 0xb0, p1, p2, undefined, le)
   let le = length
-  for (;;) {
-    const [p1, p2] = Iso7816.readBinaryP1P2(undefined, offset)
-    const command = Apdu.command(0x00, 0xb0, p1, p2, undefined, le)
-    const response = yield* Iso7816.exchange(command, { step })
-    if (response.sw === 0x6700 && Apdu.requiredForm(command) === "extended") {
-      Iso7816.markExtendedRefused(transport)
-      le = Math.min(le, Iso7816.maxResponseData(transport))
-      continue
-    }
-    if (response.sw === 0x6b00) return new Uint8Array(0)
-    if (response.sw === 0x6282) return response.data
-    return yield* Iso7816.expectOk(step)(response)
+  let response = yield* Iso7816.exchange(command(le), { step })
+  if (response.sw === 0x6700 && Apdu.requiredForm(command(le)) === "extended") {
+    Iso7816.markExtendedRefused(transport)
+    le = Math.min(le, Iso7816.maxResponseData(transport))
+    response = yield* Iso7816.exchange(command(le), { step })
   }
+  if (response.sw === 0x6b00) return { data: new Uint8Array(0), endOfFile: true } satisfies Chunk as Chunk
+  if (response.sw === 0x6282) return { data: response.data, endOfFile: true } satisfies Chunk as Chunk
+  const data = yield* Iso7816.expectOk(step)(response)
+  return { data, endOfFile: data.length < le } satisfies Chunk as Chunk
 })
+
+/**
+ * One READ BINARY at `offset` on the current EF: its data. `6B 00` (offset beyond the end) reads as no data, `62 82`
+ * (end of file before Le bytes) as the data given; an extended APDU refused with `67 00` is sent again in short form.
+ */
+export const readBinaryAt = (offset: number, length: number, step: string) =>
+  Effect.map(readChunk(offset, length, step), (chunk) => chunk.data)
 
 /**
  * Where the first data object ends, from its tag and length fields alone (its value need not be there yet). The
@@ -116,24 +136,32 @@ export const readTlvFile = Effect.fn("mynumber.readTlvFile")(function* (options:
   // carry, which threw) cannot read these files; saying so beats blaming the card for a cut header.
   if (!(Iso7816.maxResponseData(transport) >= MAX_HEADER))
     return yield* Iso7816.responseLimitTooSmall(transport, MAX_HEADER, step)
-  const first = yield* readBinaryAt(0, Iso7816.maxResponseData(transport), step)
-  if (first.length === 0 || isFiller(first.subarray(0, 2)))
+  const first = yield* readChunk(0, Iso7816.maxResponseData(transport), step)
+  if (first.data.length === 0 || isFiller(first.data.subarray(0, 2)))
     return yield* bad("the file holds no data (empty or filler only)")
-  const end = dataObjectEnd(first)
+  const end = dataObjectEnd(first.data)
   if (Result.isFailure(end)) return yield* bad(end.failure.message)
-  let data = first
+  // READ BINARY reaches offset 7FFF at most, so the last read can end no further than 7FFF plus one response. A length
+  // beyond that (a hostile header may claim 4 GB) is refused now, not after some hundred reads.
+  if (end.success > first.data.length && end.success > 0x7fff + Iso7816.maxResponseData(transport))
+    return yield* bad(`the data object is ${end.success} bytes, beyond READ BINARY's reach (offsets up to 32767)`)
+  const truncated = (at: number) =>
+    bad(`the file ends at byte ${at}, inside its data object (${end.success} bytes): the record is truncated`)
+  // Every read either brings all the bytes it asked for or ends the file (6282, 6B00, a short answer): the card said
+  // the file ends there, so the reader never asks past it. A card that dribbles one byte per answer therefore costs
+  // one more APDU, not one per byte, and the reads are at most the data object's length over the link's limit.
+  let data = first.data
+  let ended = first.endOfFile
   while (data.length < end.success) {
+    if (ended) return yield* truncated(data.length)
     if (data.length > 0x7fff) return yield* bad("the data object runs past offset 32767, beyond READ BINARY's reach")
-    const next = yield* readBinaryAt(
+    const next = yield* readChunk(
       data.length,
       Math.min(Iso7816.maxResponseData(transport), end.success - data.length),
       step
     )
-    if (next.length === 0)
-      return yield* bad(
-        `the file ends at byte ${data.length}, inside its data object (${end.success} bytes): the record is truncated`
-      )
-    data = concat(data, next)
+    data = concat(data, next.data)
+    ended = next.endOfFile
   }
   const objects = Tlv.decodeAllResult(data, { trailing: "filler" })
   if (Result.isFailure(objects)) return yield* bad(objects.failure.message)
@@ -198,6 +226,9 @@ export const readItems = <Steps extends Record<string, () => Effect.Effect<unkno
 > =>
   Effect.gen(function* () {
     const resolved = yield* Effect.fromResult(credential)
+    yield* PinGuard.requireVerifyOptions(`mynumber.${application}.read`, options, {
+      items: Input.arrayOf((item) => typeof item === "string", `an array of item names (${scope.order.join(", ")})`)
+    })
     const opened = scope.opens[resolved.credential] ?? []
     const wanted = options.items ?? opened
     for (const item of wanted)

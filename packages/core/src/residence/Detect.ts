@@ -8,6 +8,7 @@
  */
 import { Effect, Result } from "effect"
 import * as Apdu from "../apdu/Apdu.js"
+import * as Input from "../Input.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
 import * as Tlv from "../tlv/Tlv.js"
 import { CardTransport } from "../transport/CardTransport.js"
@@ -35,6 +36,22 @@ const generationOf: Record<CardType, Detection["generation"]> = {
 }
 
 const isCardType = (value: string): value is CardType => Object.hasOwn(generationOf, value)
+
+/**
+ * A detection as `detect` returns it: a known card type and its own generation. Checked where a caller hands one back
+ * (a JavaScript caller may pass anything), since the generation picks the cipher suite the card number is used with.
+ */
+export const isDetection = (value: unknown): value is Detection =>
+  Input.isRecord(value) &&
+  typeof value.specVersion === "string" &&
+  typeof value.cardType === "string" &&
+  isCardType(value.cardType) &&
+  value.generation === generationOf[value.cardType]
+
+export const detectionCheck: Input.Check = {
+  expected: "the detection detect() returned (card type and its generation)",
+  is: isDetection
+}
 
 /**
  * Reads a small free EF whole: the spec's extended form `00 B0 P1 00 00 00 00`, or short Le `00` on short links
@@ -97,6 +114,6 @@ export const detect = Effect.fn("residence.detect")(function* () {
     Iso7816.expectOk(`${step}.cardType`)
   )
   const cardType = yield* Effect.fromResult(parseFreeObject(typeData, 0xc1, step, "MF/EF02 カード種別"))
-  if (!isCardType(cardType)) return yield* new UnsupportedCardError({ step, kind: "UnknownCardType", cardType })
+  if (!isCardType(cardType)) return yield* UnsupportedCardError.unknownCardType(step, cardType)
   return { specVersion, cardType, generation: generationOf[cardType] } satisfies Detection as Detection
 })

@@ -6,6 +6,9 @@
  */
 import { Schema } from "effect"
 
+/** A caller's argument or option of the wrong shape (shared with the My Number readers). */
+export { InvalidArgumentError } from "../Input.js"
+
 /** The card number given by the user is not of the form 2 letters, 8 digits, 2 letters. No APDU was sent. */
 export class InvalidCardNumberError extends Schema.TaggedError<InvalidCardNumberError>()("InvalidCardNumberError", {
   /** Length of what was given (never the value itself). */
@@ -73,18 +76,48 @@ export class CardDataError extends Schema.TaggedError<CardDataError>()("CardData
 
 export const UnsupportedCardKind = Schema.Literals(["GenerationMismatch", "SpecifiedCard", "UnknownCardType"])
 
+/**
+ * A card type short and plain enough to quote: real ones are 1 or 2 characters ("1", "2", "05"–"08"). Up to 4
+ * printable ASCII characters, without space, quote or backslash, so that a quote in a message cannot be broken out of.
+ */
+const quotableCardType = /^[!#-[\]-~]{1,4}$/
+
+const isQuotable = (cardType: unknown): boolean => typeof cardType === "string" && quotableCardType.test(cardType)
+
 /** The card is a residence card this reader cannot read (yet), or not one at all. */
 export class UnsupportedCardError extends Schema.TaggedError<UnsupportedCardError>()("UnsupportedCardError", {
   step: Schema.String,
   kind: UnsupportedCardKind,
-  /** The card type as read from MF/EF02 (public, not personal data). */
-  cardType: Schema.String
+  /**
+   * The card type as read from MF/EF02 (public, not personal data), when it is short and plain enough to quote (see
+   * `unknownCardType`); otherwise empty, and `cardTypeLength` tells its length.
+   */
+  cardType: Schema.String,
+  /** The length of a card type too long or odd to keep: the card's EF02 is not trusted to hold anything sensible. */
+  cardTypeLength: Schema.optional(Schema.Number)
 }) {
+  /**
+   * The error for a card type that is none of the known ones. A hostile or broken card may put anything in MF/EF02:
+   * only a short, plain one is kept and quoted; any other is described by its length.
+   */
+  static unknownCardType(step: string, cardType: string): UnsupportedCardError {
+    return isQuotable(cardType)
+      ? new UnsupportedCardError({ step, kind: "UnknownCardType", cardType })
+      : new UnsupportedCardError({ step, kind: "UnknownCardType", cardType: "", cardTypeLength: cardType.length })
+  }
+
+  /** The card type for a message: quoted when short and plain, else by its length only. */
+  private get cardTypeText(): string {
+    if (this.cardTypeLength === undefined && isQuotable(this.cardType)) return `card type "${this.cardType}"`
+    const length = this.cardTypeLength ?? this.cardType.length
+    return `the card type read from MF/EF02 (${length} characters, not shown)`
+  }
+
   override get message(): string {
     if (this.kind === "GenerationMismatch")
-      return `${this.step}: card type "${this.cardType}" is of the other generation than the one requested; let the reader choose the generation from the card type (do not force it)`
+      return `${this.step}: ${this.cardTypeText} is of the other generation than the one requested; let the reader choose the generation from the card type (do not force it)`
     if (this.kind === "SpecifiedCard")
-      return `${this.step}: card type "${this.cardType}" is a specified residence card on a My Number card chip (特定在留カード), which jpcard does not read yet`
-    return `${this.step}: card type "${this.cardType}" is not a residence card type (1, 2, 05–08); is this a residence card?`
+      return `${this.step}: ${this.cardTypeText} is a specified residence card on a My Number card chip (特定在留カード), which jpcard does not read yet`
+    return `${this.step}: ${this.cardTypeText} is not a residence card type (1, 2, 05–08); is this a residence card?`
   }
 }

@@ -5,12 +5,13 @@
  * @since 0.1.0
  */
 import { Effect, Result, Schema } from "effect"
+import * as Input from "../Input.js"
 import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarDate.js"
 import * as Tlv from "../tlv/Tlv.js"
 import type { Detection } from "./Detect.js"
 import { CardDataError } from "./Errors.js"
 import { type aid, type FileSpec, type Gen1File, gen1, gen1Files } from "./Files.js"
-import { readEach, readEf } from "./ReadEach.js"
+import { readEach, readEf, requireReadArguments } from "./ReadEach.js"
 import type { SecureSession } from "./Session.js"
 import { type CardText, decodeAscii, decodeText } from "./Text.js"
 
@@ -47,6 +48,13 @@ export const readFiles = Effect.fn("residence.gen1.readFiles")(function* (
   detection: Detection,
   options: ReadOptions & { readonly onFile?: (file: Gen1File, done: number, total: number) => void } = {}
 ) {
+  yield* requireReadArguments(
+    "residence.gen1.readFiles",
+    session,
+    detection,
+    options,
+    Input.arrayOf((f) => gen1Files.includes(f as Gen1File), "an array of first-generation file names")
+  )
   const raw: RawFiles = yield* readEach(
     "gen1",
     plannedFiles(detection.cardType, options),

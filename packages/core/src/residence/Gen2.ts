@@ -17,12 +17,13 @@ import {
   WorkRestriction
 } from "@jpcard/codes"
 import { Effect, Option, Result, Schema } from "effect"
+import * as Input from "../Input.js"
 import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarDate.js"
 import * as Tlv from "../tlv/Tlv.js"
 import type { Detection } from "./Detect.js"
 import { CardDataError } from "./Errors.js"
 import { type Gen2File, gen2, gen2AllFiles, gen2Files, gen2Size } from "./Files.js"
-import { readEach, readEf } from "./ReadEach.js"
+import { readEach, readEf, requireReadArguments } from "./ReadEach.js"
 import type { SecureSession } from "./Session.js"
 import { type CardText, decodeAscii, decodeText, stripNulPadding } from "./Text.js"
 
@@ -52,6 +53,13 @@ export const readFiles = Effect.fn("residence.gen2.readFiles")(function* (
   detection: Detection,
   options: ReadOptions = {}
 ) {
+  yield* requireReadArguments(
+    "residence.gen2.readFiles",
+    session,
+    detection,
+    options,
+    Input.arrayOf((f) => gen2AllFiles.includes(f as Gen2File), "an array of second-generation file names")
+  )
   const raw: RawFiles = yield* readEach(
     "gen2",
     plannedFiles(detection.cardType, options),

@@ -5,10 +5,34 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import * as Input from "../Input.js"
 import * as Iso7816 from "../iso7816/Iso7816.js"
+import { detectionCheck } from "./Detect.js"
 import { aid, type Df } from "./Files.js"
 import * as SecureMessaging from "./SecureMessaging.js"
-import type { SecureSession } from "./Session.js"
+import { SecureSession } from "./Session.js"
+
+const sessionCheck: Input.Check = {
+  expected: "the session authenticate() returned",
+  is: (value) => value instanceof SecureSession
+}
+
+/**
+ * The arguments of a `readFiles`, checked before any APDU (a JavaScript caller may pass anything): the session, the
+ * detection, and options with `files` (names that pass `isFile`) and `onFile` (a function), each optional.
+ */
+export const requireReadArguments = (
+  step: string,
+  session: unknown,
+  detection: unknown,
+  options: unknown,
+  files: Input.Check
+) =>
+  Effect.gen(function* () {
+    yield* Input.requireArgument(step, "session", session, sessionCheck)
+    yield* Input.requireArgument(step, "detection", detection, detectionCheck)
+    yield* Input.requireOptions(step, options, { files, onFile: Input.func })
+  })
 
 /**
  * Reads one EF after authentication; the caller must have selected its DF. DF1 files go under secure messaging (they

@@ -9,14 +9,17 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import * as Input from "../Input.js"
 import * as Authenticate from "./Authenticate.js"
 import { CardNumber } from "./CardNumber.js"
 import * as CipherSuite from "./CipherSuite.js"
-import { type Detection, detect } from "./Detect.js"
-import { type CardDataError, UnsupportedCardError } from "./Errors.js"
-import type { Gen1File, Gen2File } from "./Files.js"
+import { type Detection, detect, detectionCheck } from "./Detect.js"
+import type { CardDataError, InvalidArgumentError } from "./Errors.js"
+import { UnsupportedCardError } from "./Errors.js"
+import { type Gen1File, type Gen2File, gen1Files, gen2AllFiles } from "./Files.js"
 import * as Gen1 from "./Gen1.js"
 import * as Gen2 from "./Gen2.js"
+import { requireReadArguments } from "./ReadEach.js"
 import type { SecureSession } from "./Session.js"
 
 export type { Detection }
@@ -34,18 +37,41 @@ export interface ReadOptions {
   readonly onFile?: (file: ResidenceFile, done: number, total: number) => void
 }
 
-/** The cipher suite for a detected card, or the reason it cannot be authenticated. */
-export const cipherSuiteFor = (detection: Detection, required?: 1 | 2) => {
-  if (detection.generation === "specified")
-    return Effect.fail(
-      new UnsupportedCardError({ step: "residence.detect", kind: "SpecifiedCard", cardType: detection.cardType })
-    )
-  if (required !== undefined && required !== detection.generation)
-    return Effect.fail(
-      new UnsupportedCardError({ step: "residence.detect", kind: "GenerationMismatch", cardType: detection.cardType })
-    )
-  return Effect.succeed(detection.generation === 1 ? CipherSuite.tdes : CipherSuite.aes)
+const isFileName = (value: unknown): boolean =>
+  typeof value === "string" && (gen1Files.includes(value as Gen1File) || gen2AllFiles.includes(value as Gen2File))
+
+const generationCheck = Input.oneOf([1, 2], "1 or 2")
+
+/** What `ReadOptions` may hold, checked at run time before any APDU (a JavaScript caller may pass anything). */
+const readOptionChecks = {
+  files: Input.arrayOf(isFileName, 'an array of file names of either generation (e.g. ["address", "signature"])'),
+  generation: generationCheck,
+  onFile: Input.func
 }
+
+/** The cipher suite for a detected card, or the reason it cannot be authenticated. */
+export const cipherSuiteFor = (
+  detection: Detection,
+  required?: 1 | 2
+): Effect.Effect<CipherSuite.CipherSuite, UnsupportedCardError | InvalidArgumentError> =>
+  Effect.gen(function* () {
+    yield* Input.requireArgument("residence.cipherSuiteFor", "detection", detection, detectionCheck)
+    if (required !== undefined)
+      yield* Input.requireArgument("residence.cipherSuiteFor", "required", required, generationCheck)
+    if (detection.generation === "specified")
+      return yield* new UnsupportedCardError({
+        step: "residence.detect",
+        kind: "SpecifiedCard",
+        cardType: detection.cardType
+      })
+    if (required !== undefined && required !== detection.generation)
+      return yield* new UnsupportedCardError({
+        step: "residence.detect",
+        kind: "GenerationMismatch",
+        cardType: detection.cardType
+      })
+    return detection.generation === 1 ? CipherSuite.tdes : CipherSuite.aes
+  })
 
 /**
  * Card-number authentication for a detected card. The card number is validated before any APDU; a wrong number is a
@@ -56,25 +82,33 @@ export const authenticate = Effect.fn("residence.authenticate")(function* (
   detection: Detection,
   options: { readonly generation?: 1 | 2 } = {}
 ) {
+  const step = "residence.authenticate"
   const number = yield* CardNumber.parse(cardNumber)
-  const suite = yield* cipherSuiteFor(detection, options.generation)
+  yield* Input.requireArgument(step, "detection", detection, detectionCheck)
+  yield* Input.requireOptions(step, options, { generation: generationCheck })
+  const suite = yield* cipherSuiteFor(detection, options?.generation)
   return yield* Authenticate.authenticate(number, suite)
 })
 
 /** Reads the chosen files of an authenticated card (the generation's own files, in card order). */
-export const readFiles = (session: SecureSession, detection: Detection, options: ReadOptions = {}) => {
-  const onFile = options.onFile
-  const common = { ...(onFile ? { onFile } : {}) }
-  return detection.generation === 1
-    ? Gen1.readFiles(session, detection, {
-        ...common,
-        ...(options.files ? { files: options.files.filter((f): f is Gen1File => f in gen1Names) } : {})
-      })
-    : Gen2.readFiles(session, detection, {
-        ...common,
-        ...(options.files ? { files: options.files.filter((f): f is Gen2File => f in gen2Names) } : {})
-      })
-}
+export const readFiles = (session: SecureSession, detection: Detection, options: ReadOptions = {}) =>
+  Effect.gen(function* () {
+    yield* requireReadArguments("residence.readFiles", session, detection, options, readOptionChecks.files)
+    const onFile = options?.onFile
+    const common = { ...(onFile ? { onFile } : {}) }
+    const files = options?.files
+    const raw: Gen1.RawFiles | Gen2.RawFiles =
+      detection.generation === 1
+        ? yield* Gen1.readFiles(session, detection, {
+            ...common,
+            ...(files ? { files: files.filter((f): f is Gen1File => Object.hasOwn(gen1Names, f)) } : {})
+          })
+        : yield* Gen2.readFiles(session, detection, {
+            ...common,
+            ...(files ? { files: files.filter((f): f is Gen2File => Object.hasOwn(gen2Names, f)) } : {})
+          })
+    return raw
+  })
 
 const gen1Names: Record<Gen1File, true> = {
   frontImage: true,
@@ -100,8 +134,19 @@ const gen2Names: Record<Gen2File, true> = {
 export const parse = (
   detection: Detection,
   raw: Gen1.RawFiles | Gen2.RawFiles
-): Effect.Effect<ResidenceCard, CardDataError> =>
-  detection.generation === 1 ? Gen1.parse(detection, raw as Gen1.RawFiles) : Gen2.parse(detection, raw as Gen2.RawFiles)
+): Effect.Effect<ResidenceCard, CardDataError | InvalidArgumentError> =>
+  Effect.gen(function* () {
+    yield* Input.requireArgument("residence.parse", "detection", detection, detectionCheck)
+    yield* Input.requireArgument("residence.parse", "raw", raw, {
+      expected: "the files readFiles() returned (an object)",
+      is: Input.isRecord
+    })
+    const card: ResidenceCard =
+      detection.generation === 1
+        ? yield* Gen1.parse(detection, raw as Gen1.RawFiles)
+        : yield* Gen2.parse(detection, raw as Gen2.RawFiles)
+    return card
+  })
 
 /**
  * Reads a residence card end to end: validate the number, detect, authenticate with the generation's cipher suite,
@@ -109,8 +154,9 @@ export const parse = (
  */
 export const read = Effect.fn("residence.read")(function* (cardNumber: string, options: ReadOptions = {}) {
   const number = yield* CardNumber.parse(cardNumber)
+  yield* Input.requireOptions("residence.read", options, readOptionChecks)
   const detection = yield* detect()
-  const suite = yield* cipherSuiteFor(detection, options.generation)
+  const suite = yield* cipherSuiteFor(detection, options?.generation)
   const session = yield* Authenticate.authenticate(number, suite)
   const raw = yield* readFiles(session, detection, options)
   const card: ResidenceCard = yield* parse(detection, raw)

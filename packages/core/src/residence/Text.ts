@@ -38,8 +38,15 @@ export const decodeText = (bytes: Uint8Array): Result.Result<CardText, "NotText"
   return Result.fail("NotText")
 }
 
-/** Printable ASCII of fixed-format fields (dates, codes). */
+/**
+ * Printable ASCII of fixed-format fields (dates, codes). Character by character: spreading the bytes into
+ * `String.fromCharCode` throws a RangeError from about 100 000 bytes, a length a card's free MF/EF02 may claim.
+ */
 export const decodeAscii = (bytes: Uint8Array): string | undefined => {
-  for (const b of bytes) if (b < 0x20 || b > 0x7e) return undefined
-  return String.fromCharCode(...bytes)
+  let text = ""
+  for (const b of bytes) {
+    if (b < 0x20 || b > 0x7e) return undefined
+    text += String.fromCharCode(b)
+  }
+  return text
 }

@@ -5,6 +5,8 @@ import { CardStatusError, describe as describeSw, retriesLeft } from "../../src/
 
 describe("StatusWord.describe", () => {
   const known: ReadonlyArray<readonly [number, string, string]> = [
+    // ISO/IEC 7816-4: a READ BINARY that reached the end of the file before Le bytes (was "unknown status").
+    [0x6282, "EndOfFile", "end of file reached before the bytes asked for"],
     [0x6283, "FileBlocked", "selected file blocked"],
     [0x6300, "VerificationFailed", "verification failed"],
     [0x6700, "WrongLength", "wrong length"],

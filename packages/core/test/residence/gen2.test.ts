@@ -3,11 +3,12 @@ import { assert, describe, it } from "@effect/vitest"
 import { CodeTables } from "@jpcard/codes"
 import { ResidenceGen2, SimTransport } from "@jpcard/sim"
 import { Effect } from "effect"
-import { toHex } from "../../src/Bytes.js"
+import { concat, fromHex, toHex } from "../../src/Bytes.js"
 import * as Authenticate from "../../src/residence/Authenticate.js"
 import { CardNumber } from "../../src/residence/CardNumber.js"
 import { tdes } from "../../src/residence/CipherSuite.js"
 import * as ResidenceCard from "../../src/residence/ResidenceCard.js"
+import * as Tlv from "../../src/tlv/Tlv.js"
 import * as TestTransport from "../../src/transport/TestTransport.js"
 
 const NUMBER = "AB12345678CD"
@@ -181,4 +182,61 @@ describe("card types the reader does not read", () => {
       })
     )
   }
+
+  it.effect("a short unknown card type is quoted in the message", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(ResidenceCard.detect().pipe(Effect.provide(withCardType("C1 02 30 39"))))
+      assert.isTrue(error._tag === "UnsupportedCardError" && error.cardType === "09")
+      assert.include(error.message, 'card type "09" is not a residence card type')
+    })
+  )
+
+  // MF/EF02 is free data that any card may fill. The whole card type went into the message and the error's fields, so
+  // a hostile card could put hundreds of characters (or a quote that breaks out of the message's quoting) there.
+  for (const [what, value] of [
+    ["300 characters", "A".repeat(300)],
+    ["5 characters", "ABCDE"],
+    ["a quote", '";"'],
+    ["a space", "0 5"]
+  ] as const) {
+    it.effect(`a card type of ${what} is described by its length, never quoted`, () =>
+      Effect.gen(function* () {
+        const bytes = Uint8Array.from(value, (c) => c.charCodeAt(0))
+        const object = toHex(concat(fromHex("C1"), Uint8Array.from(Tlv.encodeLength(bytes.length)), bytes))
+        const error = yield* Effect.flip(ResidenceCard.detect().pipe(Effect.provide(withCardType(object))))
+        assert.isTrue(error._tag === "UnsupportedCardError" && error.kind === "UnknownCardType")
+        if (error._tag !== "UnsupportedCardError") return
+        assert.strictEqual(error.cardTypeLength, value.length)
+        assert.strictEqual(error.cardType, "")
+        assert.include(error.message, `the card type read from MF/EF02 (${value.length} characters, not shown)`)
+        assert.include(error.message, "is this a residence card?")
+        for (const text of [error.message, JSON.stringify(error)]) assert.notInclude(text, value)
+        assert.isBelow(error.message.length, 160)
+      })
+    )
+  }
+
+  it.effect("a card type of 150 000 characters is an UnsupportedCardError, not a RangeError", () =>
+    Effect.gen(function* () {
+      // Decoding the type spread its bytes into String.fromCharCode, which throws from about 100 000 arguments.
+      const length = 150_000
+      const object = concat(fromHex("C1 83"), Uint8Array.of(length >> 16, (length >> 8) & 0xff, length & 0xff))
+      const card = TestTransport.fromFunction((command) =>
+        command[2] === 0x8b
+          ? fromHex("C0 04 30 30 30 31 90 00")
+          : concat(object, new Uint8Array(length).fill(0x41), fromHex("90 00"))
+      )
+      const error = yield* Effect.flip(ResidenceCard.detect().pipe(Effect.provide(TestTransport.layer(card))))
+      assert.isTrue(error._tag === "UnsupportedCardError" && error.cardTypeLength === length)
+    })
+  )
 })
+
+/** A card whose MF/EF01 is spec version 0001 and whose MF/EF02 holds `object` (hex), read in the extended form. */
+const withCardType = (object: string) =>
+  TestTransport.layer(
+    TestTransport.scripted([
+      { command: "00 B0 8B 00 00 00 00", response: "C0 04 30 30 30 31 90 00" },
+      { command: "00 B0 8A 00 00 00 00", response: `${object} 90 00` }
+    ])
+  )

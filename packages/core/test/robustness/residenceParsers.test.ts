@@ -6,19 +6,21 @@ import { ResidenceGen1, ResidenceGen2 } from "@jpcard/sim"
 import { Effect, Exit, Result, Schema } from "effect"
 import fc from "fast-check"
 import { assert, describe, it } from "vitest"
-import { concat, toHex } from "../../src/Bytes.js"
+import { concat, fromHex, toHex } from "../../src/Bytes.js"
 import { aes, tdes } from "../../src/residence/CipherSuite.js"
 import { type Detection, parseFreeObject } from "../../src/residence/Detect.js"
-import { CardDataError, SecureMessagingError } from "../../src/residence/Errors.js"
+import { CardDataError, SecureMessagingError, UnsupportedCardError } from "../../src/residence/Errors.js"
 import * as Gen1 from "../../src/residence/Gen1.js"
 import * as Gen2 from "../../src/residence/Gen2.js"
+import * as ResidenceCard from "../../src/residence/ResidenceCard.js"
 import { unwrapResponse } from "../../src/residence/SecureMessaging.js"
 import { SecureSession } from "../../src/residence/Session.js"
 import { decodeText } from "../../src/residence/Text.js"
 import { CalendarDate, CalendarDateFromYyyymmdd } from "../../src/schema/CalendarDate.js"
 import * as Tlv from "../../src/tlv/Tlv.js"
+import * as TestTransport from "../../src/transport/TestTransport.js"
 import { mutated } from "./harness/Mutations.js"
-import { outcomeOf } from "./harness/Outcome.js"
+import { outcomeOf, textsOf } from "./harness/Outcome.js"
 
 const gen1Card = ResidenceGen1.make({ seed: 1 })
 const gen2Card = ResidenceGen2.make({ seed: 1 })
@@ -109,6 +111,34 @@ describe("free objects, secure messaging, text", () => {
         if (Result.isSuccess(decoded)) assert.notInclude(decoded.success.text, "\u0000")
       }),
       { numRuns: 300 }
+    ))
+})
+
+describe("the card type in MF/EF02", () => {
+  /** A card whose MF/EF02 holds a C1 object with `value`; its spec version is 0001. */
+  const detectWith = (value: Uint8Array) => {
+    const object = concat(Uint8Array.of(0xc1), Uint8Array.from(Tlv.encodeLength(value.length)), value)
+    const card = TestTransport.fromFunction((command) =>
+      command[2] === 0x8b ? fromHex("C0 04 30 30 30 31 90 00") : concat(object, fromHex("90 00"))
+    )
+    return outcomeOf(Effect.runSyncExit(ResidenceCard.detect().pipe(Effect.provide(TestTransport.layer(card)))))
+  }
+  const printable = fc.stringMatching(/^[\x20-\x7e]{0,400}$/).map((t) => Uint8Array.from(t, (c) => c.charCodeAt(0)))
+
+  it("detect: any card type gives a detection or a typed error quoting at most 4 plain characters of it", () =>
+    fc.assert(
+      fc.property(fc.oneof(printable, fc.uint8Array({ maxLength: 400 })), (value) => {
+        const outcome = detectWith(value)
+        if (outcome._tag === "Success") return
+        // A card type is 1 or 2 characters: a message never grows with what the card claims.
+        assert.isBelow(outcome.error.message.length, 200)
+        const text = String.fromCharCode(...value)
+        if (value.length > 4) for (const shown of textsOf(outcome.error)) assert.notInclude(shown, text)
+        if (outcome.error instanceof UnsupportedCardError && outcome.error.cardType !== "")
+          assert.match(outcome.error.cardType, /^[!#-[\]-~]{1,4}$/)
+      }),
+      // The whole card type was quoted in the message and kept in the error, whatever its length.
+      { numRuns: 300, examples: [[Uint8Array.from("X".repeat(300), (c) => c.charCodeAt(0))]] }
     ))
 })
 

@@ -9,6 +9,7 @@
 import { Effect, Result } from "effect"
 import * as Apdu from "../../apdu/Apdu.js"
 import { copy } from "../../Bytes.js"
+import * as Input from "../../Input.js"
 import * as Iso7816 from "../../iso7816/Iso7816.js"
 import * as Credentials from "../Credentials.js"
 import { CardDataError, InvalidCredentialError, InvalidDigestError } from "../Errors.js"
@@ -113,7 +114,19 @@ const certificateEf: Record<CertificateKind, number> = {
  * carries the `30 82 HH LL` header; the rest follows in the fewest chunks, or the whole EF comes in one extended
  * read). `signing` needs the signing password verified first.
  */
+const certificateKindCheck: Input.Check = {
+  expected: `a certificate kind (${Object.keys(certificateEf).join(", ")})`,
+  is: (value) => typeof value === "string" && Object.hasOwn(certificateEf, value)
+}
+
+const freeCertificateKindCheck: Input.Check = {
+  expected: "a certificate kind that needs no secret (authentication, authenticationCa, signingCa)",
+  is: (value) => value === "authentication" || value === "authenticationCa" || value === "signingCa"
+}
+
 export const readCertificateFile = Effect.fn("mynumber.jpki.readCertificateFile")(function* (kind: CertificateKind) {
+  // Checked: an unknown kind would SELECT EF 0000 (no such certificate), not fail.
+  yield* Input.requireArgument("mynumber.jpki.readCertificateFile", "kind", kind, certificateKindCheck)
   const step = `mynumber.jpki.read.${kind}Certificate`
   yield* selectEf(certificateEf[kind], step)
   const { raw, object } = yield* readTlvFile({
@@ -128,6 +141,7 @@ export const readCertificateFile = Effect.fn("mynumber.jpki.readCertificateFile"
 export const readCertificate = Effect.fn("mynumber.jpki.readCertificate")(function* (
   kind: "authentication" | "authenticationCa" | "signingCa"
 ) {
+  yield* Input.requireArgument("mynumber.jpki.readCertificate", "kind", kind, freeCertificateKindCheck)
   yield* select()
   return yield* readCertificateFile(kind)
 })
@@ -142,6 +156,7 @@ export const readSigningCertificate = Effect.fn("mynumber.jpki.readSigningCertif
   const resolved = yield* Effect.fromResult(
     Credentials.signingPassword("jpki.signingPassword", password as string | SigningPassword)
   )
+  yield* PinGuard.requireVerifyOptions("mynumber.jpki.readSigningCertificate", options)
   yield* select()
   yield* PinGuard.verify(resolved.credential, resolved.secret, options)
   return yield* readCertificateFile("signing")
@@ -164,6 +179,8 @@ export interface ReadCertificatesOptions extends PinGuard.VerifyOptions {
 export const readCertificates = Effect.fn("mynumber.jpki.readCertificates")(function* (
   options: ReadCertificatesOptions = {}
 ) {
+  // The signing password's own check (below) makes a wrong one an InvalidCredentialError.
+  yield* PinGuard.requireVerifyOptions("mynumber.jpki.readCertificates", options)
   const password =
     options.signingPassword === undefined
       ? undefined
@@ -220,6 +237,7 @@ export const sign = Effect.fn("mynumber.jpki.sign")(function* (
   if (!(digest instanceof Uint8Array) || digest.length !== 32)
     return yield* new InvalidDigestError({ length: digest instanceof Uint8Array ? digest.length : 0 })
   const resolved = yield* Effect.fromResult(resolveSign(request))
+  yield* PinGuard.requireVerifyOptions("mynumber.jpki.sign", options)
   yield* select()
   yield* PinGuard.verify(resolved.credential, resolved.secret, options)
   const step = `mynumber.jpki.sign.${request.key}`

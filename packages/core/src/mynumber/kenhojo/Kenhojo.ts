@@ -275,6 +275,7 @@ export const readMyNumber = Effect.fn("mynumber.kenhojo.readMyNumber")(function*
   credential: MyNumberCredential,
   options: PinGuard.VerifyOptions = {}
 ) {
+  yield* PinGuard.requireVerifyOptions("mynumber.kenhojo.readMyNumber", options)
   const data = yield* read(credential, { ...options, items: ["myNumber"] })
   return data.myNumber!
 })
@@ -287,6 +288,7 @@ export const readBasicInfo = Effect.fn("mynumber.kenhojo.readBasicInfo")(functio
   credential: BasicInfoCredential,
   options: PinGuard.VerifyOptions = {}
 ) {
+  yield* PinGuard.requireVerifyOptions("mynumber.kenhojo.readBasicInfo", options)
   const data = yield* read(credential, { ...options, items: ["basicInfo"] })
   return data.basicInfo!
 })
@@ -296,6 +298,7 @@ export const readIntegrityRecord = Effect.fn("mynumber.kenhojo.readIntegrityReco
   credential: KenhojoCredential,
   options: PinGuard.VerifyOptions = {}
 ) {
+  yield* PinGuard.requireVerifyOptions("mynumber.kenhojo.readIntegrityRecord", options)
   const data = yield* read(credential, { ...options, items: ["integrityRecord"] })
   return data.integrityRecord!
 })

@@ -309,6 +309,7 @@ export const readCardFace = Effect.fn("mynumber.kenkaku.readCardFace")(function*
   credential: CardFaceCredential,
   options: PinGuard.VerifyOptions = {}
 ) {
+  yield* PinGuard.requireVerifyOptions("mynumber.kenkaku.readCardFace", options)
   const data = yield* read(credential, { ...options, items: ["cardFace"] })
   return data.cardFace!
 })
@@ -318,6 +319,7 @@ export const readMyNumberImage = Effect.fn("mynumber.kenkaku.readMyNumberImage")
   credential: Credentials.WithVerificationNumberA,
   options: PinGuard.VerifyOptions = {}
 ) {
+  yield* PinGuard.requireVerifyOptions("mynumber.kenkaku.readMyNumberImage", options)
   const data = yield* read(credential, { ...options, items: ["myNumberImage"] })
   return data.myNumberImage!
 })
@@ -327,6 +329,7 @@ export const readAgeRecord = Effect.fn("mynumber.kenkaku.readAgeRecord")(functio
   credential: Credentials.WithBirthDateKey,
   options: PinGuard.VerifyOptions = {}
 ) {
+  yield* PinGuard.requireVerifyOptions("mynumber.kenkaku.readAgeRecord", options)
   const data = yield* read(credential, { ...options, items: ["ageRecord"] })
   return data.ageRecord!
 })

@@ -3,6 +3,7 @@
 import { Cause, Exit } from "effect"
 import { MalformedResponseError } from "../../../src/apdu/Apdu.js"
 import { CardStatusError } from "../../../src/apdu/StatusWord.js"
+import { InvalidArgumentError } from "../../../src/Input.js"
 import {
   CredentialScopeError,
   InvalidCredentialError,
@@ -30,6 +31,7 @@ export const typedErrorClasses = [
   CardStatusError,
   TransportError,
   TlvError,
+  InvalidArgumentError,
   InvalidCardNumberError,
   ResidenceAuthenticationError,
   SecureMessagingError,
