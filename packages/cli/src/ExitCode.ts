@@ -36,6 +36,7 @@ const usageTags = new Set([
   "InvalidCredentialError",
   "InvalidDigestError",
   "InvalidNonceError",
+  "InvalidArgumentError",
   "CredentialScopeError",
   // verification input
   "AnchorError",

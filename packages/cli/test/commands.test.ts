@@ -68,6 +68,35 @@ describe("exit codes", () => {
     expect(classify(new Error("x"))).toBe(ExitCode.unexpected)
   })
 
+  it("every error class the packages export has an exit code (none falls to 1, 'a bug')", async () => {
+    // Walks the public modules for tagged error classes (their `identifier` is the `_tag` their instances carry), so
+    // an error added to a package without a place in the table fails here rather than in a user's script.
+    const modules = {
+      core: await import("@jpcard/core"),
+      verify: await import("@jpcard/verify"),
+      pcsc: await import("@jpcard/transport-pcsc"),
+      codes: await import("@jpcard/codes"),
+      cli: await import("../src/Errors.js")
+    }
+    const tags = new Set<string>()
+    const seen = new Set<unknown>()
+    const walk = (value: unknown, depth: number) => {
+      if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value)) return
+      seen.add(value)
+      if (typeof value === "function") {
+        const identifier = (value as { identifier?: unknown }).identifier
+        if (typeof identifier === "string" && value.prototype instanceof Error) tags.add(identifier)
+        return
+      }
+      if (depth < 4) for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], depth + 1)
+    }
+    walk(modules, 0)
+    expect(tags.size).toBeGreaterThan(20)
+    expect(tags).toContain("InvalidArgumentError")
+    const unclassified = [...tags].filter((tag) => classify({ _tag: tag }) === ExitCode.unexpected).sort()
+    expect(unclassified).toEqual([])
+  })
+
   it("speaks of --allow-last-try, not of the library's option", () => {
     expect(messageOf({ message: "…, then call again with { allowLastTry: true }" })).toBe(
       "…, then run the same command again with --allow-last-try"
