@@ -180,11 +180,12 @@ export const validate = async (
   ): Promise<{ path: ReadonlyArray<Step>; anchor: CertificateAnchor } | undefined> => {
     // The certificates an issuer of `cert` would sit above, leaf first.
     const below = () => [...path.map((s) => s.cert), cert]
-    const named = anchors.some((a) => isIssuerOf(a.certificate, cert)) || intermediates.some((c) => isIssuerOf(c, cert))
-    if (!named && (unnamed === undefined || path.length > unnamed.depth)) unnamed = { cert, depth: path.length }
+    // Whether anything supplied names `cert`'s issuer (worked out on the way: nothing is spent on a path that verifies).
+    let named = false
     for (const anchor of anchors) {
       if (checksLeft <= 0) return undefined
       if (!isIssuerOf(anchor.certificate, cert)) continue
+      named = true
       nameMatched = true
       const problem = issuerProblem(anchor.certificate, true)
       if (problem !== undefined) {
@@ -210,6 +211,7 @@ export const validate = async (
     for (const candidate of intermediates) {
       if (checksLeft <= 0) return undefined
       if (candidate === cert || path.some((s) => s.cert === candidate) || !isIssuerOf(candidate, cert)) continue
+      named = true
       const problem = issuerProblem(candidate, false)
       const tooLong = problem === undefined && path.length > 0 ? pathLengthProblem(candidate, below()) : undefined
       if (tooLong !== undefined) {
@@ -240,6 +242,7 @@ export const validate = async (
       const found = await search(candidate, [...path, { cert, issuer: candidate }], depth + 1)
       if (found) return found
     }
+    if (!named && (unnamed === undefined || path.length > unnamed.depth)) unnamed = { cert, depth: path.length }
     return undefined
   }
 
