@@ -93,6 +93,7 @@ export const appendRdn = (name: Uint8Array, ...atvs: ReadonlyArray<Uint8Array>) 
 export const directoryName = (name: Uint8Array) => tlv(0xa4, name)
 /** A dNSName GeneralName ([2] IA5String). */
 export const dnsName = (s: string) => tlv(0x82, new TextEncoder().encode(s))
+export const rfc822Name = (s: string) => tlv(0x81, new TextEncoder().encode(s))
 /** ReasonFlags (RFC 5280 §4.2.1.13) under an implicit tag: bit 1 keyCompromise … bit 8 aACompromise. */
 export const reasonFlags = (tag: number, bits: ReadonlyArray<number>) => {
   const bytes = new Uint8Array(2)

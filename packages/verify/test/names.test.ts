@@ -1,5 +1,6 @@
 // GeneralName comparison keys (RFC 5280 §7): URIs with scheme and host compared without case, distinguished names
-// after a reduced RFC 4518 preparation, every other form exactly. Equal keys: matching names.
+// after a reduced RFC 4518 preparation, DNS names and mail hosts without case, every other form exactly. Equal keys:
+// matching names.
 import { describe, expect, it } from "@effect/vitest"
 import { AsnParser } from "@peculiar/asn1-schema"
 import { GeneralName } from "@peculiar/asn1-x509"
@@ -51,10 +52,18 @@ describe("directoryName (§7.1)", () => {
   })
 })
 
-describe("other forms (exact)", () => {
-  it("match only byte for byte", () => {
-    expect(same(D.dnsName("crl.example"), D.dnsName("crl.example"))).toBe(true)
+describe("dNSName (§7.2) and rfc822Name (§7.5)", () => {
+  it("a DNS name without regard to case", () => {
+    expect(same(D.dnsName("crl.example"), D.dnsName("CRL.Example"))).toBe(true)
     expect(same(D.dnsName("crl.example"), D.dnsName("crl2.example"))).toBe(false)
     expect(same(D.dnsName("crl.example"), D.uri("crl.example"))).toBe(false)
+  })
+
+  it("a mailbox: the local part exactly, the host without regard to case", () => {
+    expect(same(D.rfc822Name("ca@JPKI.Example"), D.rfc822Name("ca@jpki.example"))).toBe(true)
+    expect(same(D.rfc822Name("CA@jpki.example"), D.rfc822Name("ca@jpki.example"))).toBe(false)
+    // A host alone (all mailboxes there) without regard to case; it is not the DNS name of the same text.
+    expect(same(D.rfc822Name("JPKI.example"), D.rfc822Name("jpki.EXAMPLE"))).toBe(true)
+    expect(same(D.rfc822Name("jpki.example"), D.dnsName("jpki.example"))).toBe(false)
   })
 })

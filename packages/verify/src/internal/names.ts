@@ -8,6 +8,8 @@
  * - directoryName (§7.1): the same attribute types in the same order, RDNs as sets; string values compared after a
  *   reduced RFC 4518 preparation (NFKC, case folded, leading and trailing space removed, inner runs of space collapsed
  *   to one), whatever their string type; values that are not strings compared as encoded.
+ * - dNSName (§7.2): without regard to case (ASCII labels; IDNs are compared in the A-label form they carry).
+ * - rfc822Name (§7.5): the local part exactly, the host part without regard to case.
  * - every other form: exactly, as DER.
  *
  * @internal
@@ -49,5 +51,15 @@ export const generalNameKey = (name: GeneralName): string => {
   if (name.uniformResourceIdentifier !== undefined)
     return JSON.stringify(["uniformResourceIdentifier", uriKey(name.uniformResourceIdentifier)])
   if (name.directoryName !== undefined) return directoryNameKey(name.directoryName)
+  if (name.dNSName !== undefined) return JSON.stringify(["dNSName", name.dNSName.toLowerCase()])
+  if (name.rfc822Name !== undefined) {
+    const at = name.rfc822Name.lastIndexOf("@")
+    return JSON.stringify([
+      "rfc822Name",
+      at < 0
+        ? name.rfc822Name.toLowerCase()
+        : name.rfc822Name.slice(0, at + 1) + name.rfc822Name.slice(at + 1).toLowerCase()
+    ])
+  }
   return JSON.stringify(["encoded", toHex(new Uint8Array(AsnSerializer.serialize(name)))])
 }
