@@ -21,10 +21,14 @@ export const makeOutDir = (dir: string) =>
     yield* fs.makeDirectory(dir, { recursive: true, mode: 0o700 })
   })
 
-/** Writes a file readable by its owner only. */
+/**
+ * Writes a file readable by its owner only. The mode given to a write applies only when it creates the file, so an
+ * existing file (a read saved again into the same folder) is made `0600` first, before the new data goes in.
+ */
 export const writePrivate = (file: string, data: Uint8Array | string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
+    if (yield* fs.exists(file)) yield* fs.chmod(file, 0o600)
     if (typeof data === "string") yield* fs.writeFileString(file, data, { mode: 0o600 })
     else yield* fs.writeFile(file, data, { mode: 0o600 })
   })

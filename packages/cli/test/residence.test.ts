@@ -1,5 +1,15 @@
 // jpcard readers, read residence (both generations) and verify, over the in-memory PC/SC driver with simulated cards.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { ResidenceGen1, ResidenceGen2 } from "@jpcard/sim"
@@ -68,6 +78,20 @@ describe("jpcard read residence", () => {
     expect(result.stderr).toContain("7/7 signature")
     expect(result.stdout + result.stderr + readFileSync(join(out, "read.json"), "utf8")).not.toContain(NUMBER)
     expect(driver.openHandles()).toBe(0)
+  })
+
+  it("a read saved again over files someone else could read leaves them readable by the owner only", async () => {
+    const out = join(dir, "again")
+    mkdirSync(out, { recursive: true })
+    for (const name of ["read.json", "faceImage.jp2", "frontImage.png"]) {
+      writeFileSync(join(out, name), "old")
+      chmodSync(join(out, name), 0o644)
+    }
+    const driver = driverWith(ResidenceGen1.make({ seed: 1 }))
+    const result = await run(["read", "residence", "--out", out], { driver, env })
+    expect(result.code, result.stderr).toBe(0)
+    for (const name of readdirSync(out)) expect(statSync(join(out, name)).mode & 0o777, name).toBe(0o600)
+    expect(readFileSync(join(out, "read.json"), "utf8")).not.toBe("old")
   })
 
   it("generation 2: prints JSON, writes the images and read.json, and verifies with --trust-test-ca", async () => {
