@@ -48,7 +48,9 @@ export const demo = Command.make(
   "demo",
   {
     out: Flag.String("out").pipe(
-      Flag.withDescription("folder for the images (native format and PNG) and the decoded cards"),
+      Flag.withDescription(
+        "folder for the images (native format and PNG); the decoded cards go to standard output as JSON"
+      ),
       Flag.withDefault("out")
     )
   },

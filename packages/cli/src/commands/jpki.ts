@@ -34,6 +34,9 @@ const passwordEnv = Flag.String("password-env").pipe(
 const secretsInstead = (pin: string, password: string) =>
   `Set ${pin} (see --pin-env) or ${password} (see --password-env), or run jpcard in a terminal and type it at the prompt, which does not echo it`
 
+const passwordInstead = (password: string) =>
+  `Set ${password} (see --password-env), or run jpcard in a terminal and type it at the prompt, which does not echo it`
+
 const signingPassword = (variable: string) =>
   Effect.flatMap(secret("signing password (署名用電子証明書の暗証番号)", variable), (value) =>
     MyNumber.SigningPassword.parse(Redacted.value(value))
@@ -120,12 +123,9 @@ const certs = Command.make(
   },
   (c) =>
     Effect.gen(function* () {
-      yield* refuseOnCommandLine(
-        c.args,
-        [["signing password", c.password]],
-        secretsInstead("JPCARD_PIN", c.passwordEnv),
-        [["--password-env", c.passwordEnv]]
-      )
+      yield* refuseOnCommandLine(c.args, [["signing password", c.password]], passwordInstead(c.passwordEnv), [
+        ["--password-env", c.passwordEnv]
+      ])
       const password = c.signing ? yield* signingPassword(c.passwordEnv) : undefined
       const crls = yield* readCrls(c.crl)
       const certificates = yield* onCard(
