@@ -37,6 +37,7 @@ const usageTags = new Set([
   "InvalidDigestError",
   "InvalidNonceError",
   "InvalidArgumentError",
+  "NoRequestedFileError",
   "CredentialScopeError",
   // verification input
   "AnchorError",

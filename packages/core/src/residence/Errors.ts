@@ -74,6 +74,25 @@ export class CardDataError extends Schema.TaggedError<CardDataError>()("CardData
   }
 }
 
+/**
+ * None of the files a caller asked for is on this card: a first-generation name asked of a second-generation card (or
+ * the reverse), or a file the card type does not have (a special permanent resident certificate has no permissions).
+ * Reading nothing would look like a card that holds nothing, so it is an error, raised before any file is read (and,
+ * from `read`, before the card number is sent). File names are not personal data.
+ */
+export class NoRequestedFileError extends Schema.TaggedError<NoRequestedFileError>()("NoRequestedFileError", {
+  step: Schema.String,
+  generation: Schema.Literals([1, 2]),
+  /** The names asked for. */
+  requested: Schema.Array(Schema.String),
+  /** The files this card has, by the names of its generation. */
+  available: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `${this.step}: none of the files asked for (${this.requested.join(", ")}) is on this card (generation ${this.generation}, card type aside), which has ${this.available.join(", ")}; ask for those, or leave \`files\` out to read them all (no file was read)`
+  }
+}
+
 export const UnsupportedCardKind = Schema.Literals(["GenerationMismatch", "SpecifiedCard", "UnknownCardType"])
 
 /**

@@ -15,7 +15,7 @@ import { CardNumber } from "./CardNumber.js"
 import * as CipherSuite from "./CipherSuite.js"
 import { type Detection, detect, detectionCheck } from "./Detect.js"
 import type { CardDataError, InvalidArgumentError } from "./Errors.js"
-import { UnsupportedCardError } from "./Errors.js"
+import { NoRequestedFileError, UnsupportedCardError } from "./Errors.js"
 import { type Gen1File, type Gen2File, gen1Files, gen2AllFiles } from "./Files.js"
 import * as Gen1 from "./Gen1.js"
 import * as Gen2 from "./Gen2.js"
@@ -29,7 +29,10 @@ export type ResidenceCard = Gen1.ResidenceCardGen1 | Gen2.ResidenceCardGen2
 export type ResidenceFile = Gen1File | Gen2File
 
 export interface ReadOptions {
-  /** Which files to read (default: all). Each generation reads the names that apply to it. */
+  /**
+   * Which files to read (default: all). Each generation reads the names that apply to it (so a list may mix both
+   * generations' names); a list of which this card has none is a `NoRequestedFileError`, not an empty read.
+   */
   readonly files?: ReadonlyArray<ResidenceFile>
   /** Require this generation: a card of the other one fails before any secret is sent. */
   readonly generation?: 1 | 2
@@ -90,6 +93,31 @@ export const authenticate = Effect.fn("residence.authenticate")(function* (
   return yield* Authenticate.authenticate(number, suite)
 })
 
+const gen1Only = (files: ReadonlyArray<ResidenceFile>) =>
+  files.filter((f): f is Gen1File => Object.hasOwn(gen1Names, f))
+const gen2Only = (files: ReadonlyArray<ResidenceFile>) =>
+  files.filter((f): f is Gen2File => Object.hasOwn(gen2Names, f))
+
+/**
+ * Fails when a non-empty `files` names nothing this card has (the other generation's names only, or files its card
+ * type lacks): an empty read would pass for a card holding nothing. `files: []` asks for nothing and gets nothing.
+ */
+const requireSomeFile = (
+  step: string,
+  detection: Detection,
+  files: ReadonlyArray<ResidenceFile> | undefined
+): Effect.Effect<void, NoRequestedFileError> => {
+  if (files === undefined || files.length === 0 || detection.generation === "specified") return Effect.void
+  const generation = detection.generation
+  const planned =
+    generation === 1
+      ? Gen1.plannedFiles(detection.cardType, { files: gen1Only(files) })
+      : Gen2.plannedFiles(detection.cardType, { files: gen2Only(files) })
+  if (planned.length > 0) return Effect.void
+  const available = generation === 1 ? Gen1.plannedFiles(detection.cardType) : Gen2.plannedFiles(detection.cardType)
+  return Effect.fail(new NoRequestedFileError({ step, generation, requested: [...files], available: [...available] }))
+}
+
 /** Reads the chosen files of an authenticated card (the generation's own files, in card order). */
 export const readFiles = (session: SecureSession, detection: Detection, options: ReadOptions = {}) =>
   Effect.gen(function* () {
@@ -97,16 +125,11 @@ export const readFiles = (session: SecureSession, detection: Detection, options:
     const onFile = options?.onFile
     const common = { ...(onFile ? { onFile } : {}) }
     const files = options?.files
+    yield* requireSomeFile("residence.readFiles", detection, files)
     const raw: Gen1.RawFiles | Gen2.RawFiles =
       detection.generation === 1
-        ? yield* Gen1.readFiles(session, detection, {
-            ...common,
-            ...(files ? { files: files.filter((f): f is Gen1File => Object.hasOwn(gen1Names, f)) } : {})
-          })
-        : yield* Gen2.readFiles(session, detection, {
-            ...common,
-            ...(files ? { files: files.filter((f): f is Gen2File => Object.hasOwn(gen2Names, f)) } : {})
-          })
+        ? yield* Gen1.readFiles(session, detection, { ...common, ...(files ? { files: gen1Only(files) } : {}) })
+        : yield* Gen2.readFiles(session, detection, { ...common, ...(files ? { files: gen2Only(files) } : {}) })
     return raw
   })
 
@@ -157,6 +180,8 @@ export const read = Effect.fn("residence.read")(function* (cardNumber: string, o
   yield* Input.requireOptions("residence.read", options, readOptionChecks)
   const detection = yield* detect()
   const suite = yield* cipherSuiteFor(detection, options?.generation)
+  // Before the card number is sent: asking for files this card does not have is the caller's mistake, not the card's.
+  yield* requireSomeFile("residence.read", detection, options?.files)
   const session = yield* Authenticate.authenticate(number, suite)
   const raw = yield* readFiles(session, detection, options)
   const card: ResidenceCard = yield* parse(detection, raw)

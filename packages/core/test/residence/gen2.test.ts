@@ -55,6 +55,49 @@ describe("second-generation cards", () => {
     })
   )
 
+  it.effect("files naming nothing this card has: NoRequestedFileError before the card number is sent", () =>
+    Effect.gen(function* () {
+      // First-generation names asked of a second-generation card would read nothing and look like an empty card.
+      const sim = SimTransport.make(ResidenceGen2.make())
+      const error = yield* Effect.flip(
+        ResidenceCard.read(NUMBER, { files: ["address", "faceImage"] }).pipe(Effect.provide(sim.layer))
+      )
+      assert.strictEqual(error._tag, "NoRequestedFileError")
+      if (error._tag !== "NoRequestedFileError") return
+      assert.strictEqual(error.step, "residence.read")
+      assert.strictEqual(error.generation, 2)
+      assert.include(error.message, "addressImage")
+      assert.include(error.message, "nameAndFace")
+      // Detection only: no GET CHALLENGE, no MUTUAL AUTHENTICATE, no VERIFY (the card number never left).
+      assert.isTrue(sim.log().every((e) => ![0x84, 0x82, 0x20].includes(e.command[1]!)))
+      // A list naming files of both generations reads this generation's, as documented.
+      const mixed = yield* ResidenceCard.read(NUMBER, { files: ["address", "addressImage"] }).pipe(
+        Effect.provide(SimTransport.make(ResidenceGen2.make()).layer)
+      )
+      assert.deepStrictEqual(mixed.filesRead, ["addressImage"])
+      // A file the card type lacks (a special permanent resident certificate has no permissions file), alone.
+      const special = SimTransport.make(ResidenceGen2.make({ cardType: "06" }))
+      const lacking = yield* Effect.flip(
+        ResidenceCard.read(NUMBER, { files: ["permissions"] }).pipe(Effect.provide(special.layer))
+      )
+      assert.strictEqual(lacking._tag, "NoRequestedFileError")
+      // The step on its own, after authentication: the same error, no file read.
+      const stepwise = SimTransport.make(ResidenceGen2.make())
+      const afterAuth = yield* Effect.gen(function* () {
+        const detection = yield* ResidenceCard.detect()
+        const session = yield* ResidenceCard.authenticate(NUMBER, detection)
+        return yield* Effect.flip(ResidenceCard.readFiles(session, detection, { files: ["frontImage"] }))
+      }).pipe(Effect.provide(stepwise.layer))
+      assert.strictEqual(afterAuth._tag, "NoRequestedFileError")
+      assert.include(afterAuth.message, "residence.readFiles: none of the files asked for (frontImage)")
+      // `files: []` asks for nothing and gets nothing: not an error.
+      const none = yield* ResidenceCard.read(NUMBER, { files: [] }).pipe(
+        Effect.provide(SimTransport.make(ResidenceGen2.make()).layer)
+      )
+      assert.deepStrictEqual(none.filesRead, [])
+    })
+  )
+
   it.effect("a 06 card has the subset of printed entries and only DF2's other-entries file", () =>
     Effect.gen(function* () {
       const result = yield* ResidenceCard.read(NUMBER).pipe(
