@@ -2,7 +2,8 @@
 /**
  * DES and two-key triple DES (TDES, EDE with K1, K2, K1) in ECB and CBC, no padding. The block cipher itself comes
  * from des.js (indutny/des.js, the implementation behind browserify's crypto): noble has no DES, and WebCrypto does
- * not offer it. Checked against NIST SP 800-17 / SP 800-67 vectors in test/crypto.
+ * not offer it. Checked against FIPS 81 and NIST SP 800-17 vectors (DES) and the ICAO Doc 9303-11 BAC worked example
+ * (two-key TDES) in test/crypto.
  *
  * @since 0.1.0
  */

@@ -5,6 +5,7 @@ import {
   aesCbcDecrypt,
   aesCbcEncrypt,
   aesCmac,
+  aesEcbEncrypt,
   desCbcEncrypt,
   desEcbDecrypt,
   desEcbEncrypt,
@@ -12,6 +13,7 @@ import {
   retailMac,
   sha1,
   sha256,
+  sha384,
   tdesCbcDecrypt,
   tdesCbcEncrypt,
   unpad
@@ -67,10 +69,13 @@ describe("two-key TDES-CBC and the Retail MAC (ICAO Doc 9303-11, BAC worked exam
   })
 })
 
-describe("SHA-1 and SHA-256 (FIPS 180-4 examples)", () => {
+describe("SHA-1, SHA-256 and SHA-384 (FIPS 180-4 examples)", () => {
   it("hashes 'abc'", () => {
     expect(toHex(sha1(ascii("abc")))).toBe("A9993E364706816ABA3E25717850C26C9CD0D89D")
     expect(toHex(sha256(ascii("abc")))).toBe("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD")
+    expect(toHex(sha384(ascii("abc")))).toBe(
+      "CB00753F45A35E8BB5A03D699AC65007272C32AB0EDED1631A8B605A43FF5BED8086072BA1E7CC2358BAECA134C825A7"
+    )
   })
   it("hashes the two-block message", () => {
     const msg = ascii("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
@@ -84,6 +89,10 @@ describe("SHA-1 and SHA-256 (FIPS 180-4 examples)", () => {
 
 describe("AES-128 (NIST SP 800-38A) and AES-CMAC (RFC 4493)", () => {
   const key = fromHex("2B7E151628AED2A6ABF7158809CF4F3C")
+  it("ECB-AES128 F.1.1", () => {
+    const pt = fromHex("6BC1BEE22E409F96E93D7E117393172A AE2D8A571E03AC9C9EB76FAC45AF8E51")
+    expect(toHex(aesEcbEncrypt(key, pt))).toBe("3AD77BB40D7A3660A89ECAF32466EF97F5D3D58503B9699DE785895A96FDBAAF")
+  })
   it("CBC-AES128 F.2.1 / F.2.2", () => {
     const iv = fromHex("000102030405060708090A0B0C0D0E0F")
     const pt = fromHex("6BC1BEE22E409F96E93D7E117393172A AE2D8A571E03AC9C9EB76FAC45AF8E51")
