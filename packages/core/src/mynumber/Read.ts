@@ -7,10 +7,13 @@
  * link; one extended READ BINARY of up to 65536 bytes otherwise). The card answers up to the end of the file, so a
  * file that fits comes back whole in that one APDU, filler included (the kenhojo EF0001 digest covers the filler,
  * §11). Otherwise the header in the first chunk gives the data object's length, and the rest follows in chunks of the
- * largest Le, the last one cut to what remains: never a header-only read, never a chunk past the data object. An answer
- * shorter than asked, `62 82` or `6B 00` means the file ends there (a card answers `min(Le, what remains)`), so a data
- * object that goes on past it is truncated: the reader never asks past the end. A reader that claims extended length
- * and answers `67 00` is switched to short chunks for the session.
+ * largest Le, the last one cut to what remains: never a header-only read, never a chunk past the data object. `62 82`,
+ * `6B 00` or an empty answer means the file ends there, so a data object that goes on past it is truncated: the reader
+ * never asks past an end the card announced. A card answers `min(Le, what remains)` with `90 00`; a shorter answer with
+ * `90 00` before the data object's end (an applet whose APDU buffer is smaller than the Le asked) is read on from where
+ * it stopped, within a budget of one READ BINARY per 64 bytes of the data object (half the 128 data bytes of the
+ * smallest APDU buffer Java Card allows), so a card that dribbles a byte per answer is refused, not followed for 32 000
+ * APDUs. A reader that claims extended length and answers `67 00` is switched to short chunks for the session.
  *
  * @since 0.1.0
  */
@@ -44,9 +47,8 @@ export const selectEf = (fid: number, step: string) => Iso7816.selectEf(fid, ste
 export interface Chunk {
   readonly data: Uint8Array
   /**
-   * The file ends within this answer: `6B 00` (the offset is past the end), `62 82` (end of file reached before Le
-   * bytes, ISO/IEC 7816-4 §5.6), or fewer bytes than asked with `90 00` (the card answers `min(Le, what remains)`,
-   * shared/reference/mynumber-card.md §5). Reading on past that point has nothing to find.
+   * The card said that the file ends within this answer: `6B 00` (the offset is past the end), `62 82` (end of file
+   * reached before Le bytes, ISO/IEC 7816-4 §5.6), or no data at all. Reading on past that point has nothing to find.
    */
   readonly endOfFile: boolean
 }
@@ -68,8 +70,10 @@ export const readChunk = Effect.fnUntraced(function* (offset: number, length: nu
   }
   if (response.sw === 0x6b00) return { data: new Uint8Array(0), endOfFile: true } satisfies Chunk as Chunk
   if (response.sw === 0x6282) return { data: response.data, endOfFile: true } satisfies Chunk as Chunk
+  // Fewer bytes than asked with 90 00 is not an end: a card does it at the end of the file (min(Le, what remains),
+  // shared/reference/mynumber-card.md §5), an applet with a small APDU buffer anywhere. readTlvFile knows which.
   const data = yield* Iso7816.expectOk(step)(response)
-  return { data, endOfFile: data.length < le } satisfies Chunk as Chunk
+  return { data, endOfFile: data.length === 0 } satisfies Chunk as Chunk
 })
 
 /**
@@ -115,6 +119,9 @@ export interface TlvFile {
   readonly object: Tlv.Tlv
 }
 
+/** Short answers with `90 00` are read on within one READ BINARY per this many bytes of the data object. */
+const MIN_ANSWER = 64
+
 export interface ReadTlvFileOptions {
   readonly step: string
   /** The file, for `CardDataError.field` (e.g. `kenhojo EF0002`). */
@@ -147,14 +154,20 @@ export const readTlvFile = Effect.fn("mynumber.readTlvFile")(function* (options:
     return yield* bad(`the data object is ${end.success} bytes, beyond READ BINARY's reach (offsets up to 32767)`)
   const truncated = (at: number) =>
     bad(`the file ends at byte ${at}, inside its data object (${end.success} bytes): the record is truncated`)
-  // Every read either brings all the bytes it asked for or ends the file (6282, 6B00, a short answer): the card said
-  // the file ends there, so the reader never asks past it. A card that dribbles one byte per answer therefore costs
-  // one more APDU, not one per byte, and the reads are at most the data object's length over the link's limit.
+  // After an end the card announced (6282, 6B00, no data) the reader never asks again. Short answers with 90 00 are
+  // read on, within one READ BINARY per MIN_ANSWER bytes still to come after the first answer (see the module comment).
+  const budget = Math.ceil(Math.max(0, end.success - first.data.length) / MIN_ANSWER) + 1
+  let reads = 0
   let data = first.data
   let ended = first.endOfFile
   while (data.length < end.success) {
     if (ended) return yield* truncated(data.length)
     if (data.length > 0x7fff) return yield* bad("the data object runs past offset 32767, beyond READ BINARY's reach")
+    if (reads >= budget)
+      return yield* bad(
+        `the card answered READ BINARY in pieces too small to read (${data.length - first.data.length} bytes in ${reads} answers, ${end.success - data.length} still missing): refused rather than followed one APDU at a time`
+      )
+    reads++
     const next = yield* readChunk(
       data.length,
       Math.min(Iso7816.maxResponseData(transport), end.success - data.length),
