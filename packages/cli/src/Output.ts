@@ -2,6 +2,7 @@
  * Output conventions: data on stdout (JSON with `--json`, text otherwise), progress and warnings on stderr. Files a
  * read writes hold personal data: folders are created `0700` and files `0600`.
  */
+import { chmodSync, lstatSync } from "node:fs"
 import { Effect, FileSystem, Path } from "effect"
 
 export const hex = (bytes: Uint8Array): string =>
@@ -22,13 +23,27 @@ export const makeOutDir = (dir: string) =>
   })
 
 /**
- * Writes a file readable by its owner only. The mode given to a write applies only when it creates the file, so an
- * existing file (a read saved again into the same folder) is made `0600` first, before the new data goes in.
+ * An existing regular file of this user, itself (not a link), made `0600`: the mode given to a write applies only when
+ * it creates the file, so a read saved again into the same folder would keep a mode others can read. Anything else is
+ * left as it is: a link's target, a device (`--out /dev/stdout`, `/dev/null`: changing its mode would affect the whole
+ * system when run as root), another user's file. Best effort: a file it cannot change is written as before.
  */
+const tightenExisting = (file: string) =>
+  Effect.sync(() => {
+    try {
+      const info = lstatSync(file)
+      const mine = typeof process.getuid !== "function" || info.uid === process.getuid()
+      if (info.isFile() && mine && (info.mode & 0o077) !== 0) chmodSync(file, 0o600)
+    } catch {
+      // Absent (the write creates it 0600) or not ours to change.
+    }
+  })
+
+/** Writes a file readable by its owner only (see `tightenExisting` for one that already exists). */
 export const writePrivate = (file: string, data: Uint8Array | string) =>
   Effect.gen(function* () {
     const fs = yield* FileSystem.FileSystem
-    if (yield* fs.exists(file)) yield* fs.chmod(file, 0o600)
+    yield* tightenExisting(file)
     if (typeof data === "string") yield* fs.writeFileString(file, data, { mode: 0o600 })
     else yield* fs.writeFile(file, data, { mode: 0o600 })
   })

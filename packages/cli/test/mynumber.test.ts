@@ -1,7 +1,16 @@
 // jpcard read mynumber and jpcard jpki certs|sign|pin-status on the simulated My Number card: PINs from the
 // environment, the PIN guard's last-try refusal (nothing sent), pin-status without consuming a try, signatures that
 // verify.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import {
+  chmodSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { MyNumberCard } from "@jpcard/sim"
@@ -249,6 +258,30 @@ describe("jpcard jpki", () => {
     expect(report.verdict, report.summary).toBe("verified")
   })
 
+  it("sign --cert-out /dev/null: written, and the device's mode is left as it is (only a user's own files are tightened)", async () => {
+    const card = simCard()
+    const before = statSync("/dev/null").mode
+    const digest = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
+    const result = await run(
+      ["jpki", "sign", "--key", "authentication", "--digest", digest, "--cert-out", "/dev/null"],
+      { driver: driverWith(card), env: { JPCARD_PIN: card.pins.jpkiAuth } }
+    )
+    expect(result.code, result.stderr).toBe(0)
+    expect(statSync("/dev/null").mode).toBe(before)
+    // A link to a file: the link's target keeps its mode (what a link points at is not the folder's to decide).
+    const target = join(dir, "elsewhere.der")
+    writeFileSync(target, "x")
+    chmodSync(target, 0o644)
+    const link = join(dir, "link.der")
+    symlinkSync(target, link)
+    const again = await run(["jpki", "sign", "--key", "authentication", "--digest", digest, "--cert-out", link], {
+      driver: driverWith(simCard()),
+      env: { JPCARD_PIN: card.pins.jpkiAuth }
+    })
+    expect(again.code, again.stderr).toBe(0)
+    expect(statSync(target).mode & 0o777).toBe(0o644)
+  })
+
   it("sign FILE with the signing key: hex on stdout, the signature verifies over the file's bytes", async () => {
     const card = simCard()
     const file = join(dir, "contract.txt")
@@ -331,17 +364,23 @@ describe("jpcard jpki", () => {
       if (parsed instanceof X509.CertificateParseError) throw parsed
       return Uint8Array.from(Buffer.from(parsed.serialNumber, "hex"))
     }
-    const crlFile = (name: string, ca: typeof authCa, revoked: D.CrlSpec["revoked"] = []) => {
+    const crlFile = (
+      name: string,
+      ca: typeof authCa,
+      revoked: D.CrlSpec["revoked"] = [],
+      options: { readonly ageDays?: number; readonly delta?: boolean } = {}
+    ) => {
       const file = join(dir, name)
       writeFileSync(
         file,
         D.crl({
           issuer: ca.name,
           // The simulated certificates' validity contains the run's clock; the CRL must too.
-          thisUpdate: new Date(Date.now() - 86_400_000),
+          thisUpdate: new Date(Date.now() - (options.ageDays ?? 1) * 86_400_000),
           nextUpdate: new Date(Date.now() + 30 * 86_400_000),
           revoked,
-          signer: ca.key
+          signer: ca.key,
+          ...(options.delta ? { extensions: [D.deltaCrlIndicator()] } : {})
         })
       )
       return file
@@ -383,6 +422,28 @@ describe("jpcard jpki", () => {
       // The signing CA's CRL had no certificate to apply to without --signing: said, not silently dropped.
       expect(result.stderr).toContain(`crl: ${other} was not used`)
       expect(result.stderr).toContain("--signing")
+    })
+
+    it("of one issuer's CRLs the complete one is checked, not a newer delta; a certificate left without a CRL is said", async () => {
+      const complete = crlFile("auth-complete.crl", authCa, [], { ageDays: 3 })
+      const delta = crlFile("auth-delta.crl", authCa, [], { ageDays: 1, delta: true })
+      const result = await run(["jpki", "certs", "--json", "--trust-test-ca", "--crl", delta, "--crl", complete], {
+        driver: driverWith(simCard())
+      })
+      expect(result.code, result.stderr).toBe(0)
+      expect((JSON.parse(result.stdout) as Certs).verification.map((r) => r.verdict)).toEqual(["verified"])
+      expect(result.stderr).toContain(`crl: ${delta} was not used: ${complete}, a complete CRL of the same issuer`)
+      // Only the signing CA's CRL: the user-authentication certificate's revocation is not checked, and that is said.
+      const signOnly = crlFile("sign-only.crl", signCa)
+      const unchecked = await run(["jpki", "certs", "--json", "--trust-test-ca", "--crl", signOnly], {
+        driver: driverWith(simCard())
+      })
+      expect(unchecked.stderr).toContain(
+        "crl: none of the CRLs given is issued by the user-authentication certificate's issuer: its revocation was not checked"
+      )
+      expect((JSON.parse(unchecked.stdout) as Certs).verification[0]!.notes).toContain(
+        "revocation not checked: no CRL was supplied"
+      )
     })
 
     it("a file that is not a CRL is a usage error (exit code 2) before anything is sent to the card", async () => {

@@ -62,7 +62,7 @@ export interface ParsedCrl {
   /** The to-be-signed part exactly as encoded. */
   readonly tbs: Uint8Array
   readonly issuer: string
-  /** @internal canonical issuer name for matching. */
+  /** The issuer's name in canonical form, for matching: equal to the `issuerKey` of the certificates it issued. */
   readonly issuerKey: string
   readonly thisUpdate: Date
   readonly nextUpdate: Date | undefined

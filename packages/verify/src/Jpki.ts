@@ -148,11 +148,13 @@ const coverage = (crl: Crl.ParsedCrl, cert: ParsedCertificate): Coverage | strin
     (p) => !p.crlIssuer && (names === undefined || (p.names?.some((n) => names.includes(n)) ?? false))
   )
   if (matched.length === 0)
-    return points.every((p) => p.crlIssuer)
-      ? `the certificate's cRLDistributionPoints name another CRL issuer (cRLIssuer): its CRLs are indirect, which this verifier does not process; ${supply}`
-      : cert.extensions.some((e) => e.oid === "2.5.29.31")
-        ? `the CRL was issued for a distribution point (issuingDistributionPoint) that is not among the certificate's cRLDistributionPoints; supply the CRL of the certificate's distribution point`
-        : `the CRL was issued for a distribution point (issuingDistributionPoint) other than the certificate issuer's name, and the certificate has no cRLDistributionPoints naming it; ${supply}`
+    return points.length === 0
+      ? `the certificate's cRLDistributionPoints extension names no distribution point, so which CRLs cover it is unknown; ${supply}`
+      : points.every((p) => p.crlIssuer)
+        ? `the certificate's cRLDistributionPoints name another CRL issuer (cRLIssuer): its CRLs are indirect, which this verifier does not process; ${supply}`
+        : cert.extensions.some((e) => e.oid === "2.5.29.31")
+          ? `the CRL was issued for a distribution point (issuingDistributionPoint) that is not among the certificate's cRLDistributionPoints; supply the CRL of the certificate's distribution point`
+          : `the CRL was issued for a distribution point (issuingDistributionPoint) other than the certificate issuer's name, and the certificate has no cRLDistributionPoints naming it; ${supply}`
   const crlReasons = idp?.onlySomeReasons === undefined ? allReasons : maskOf(idp.onlySomeReasons)
   const pointReasons = matched.reduce((mask, p) => mask | p.reasons, 0)
   return { reasons: crlReasons & pointReasons & allReasons, crlReasons, pointReasons }

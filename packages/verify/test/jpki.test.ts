@@ -667,6 +667,10 @@ describe("CRL scope and reasons: never 'not revoked' from a CRL that cannot say 
       const unreadable = yield* check(crlOf([]), dpLeaf(D.extension("2.5.29.31", false, D.nul)))
       expect(unreadable.verdict).toBe("revocation-unknown")
       expect(revocationOf(unreadable)?.detail).toContain("cannot be read")
+      // An empty cRLDistributionPoints (SEQUENCE of none): no point, no CRL known to cover it, said as such.
+      const empty = yield* check(crlOf([]), dpLeaf(D.extension("2.5.29.31", false, D.seq({}))))
+      expect(empty.verdict).toBe("revocation-unknown")
+      expect(revocationOf(empty)?.detail).toContain("names no distribution point")
     })
   )
 

@@ -86,14 +86,21 @@ const readCrls = (files: ReadonlyArray<string>) =>
   )
 
 /**
- * The CRL for a certificate: one issued under the certificate's issuer name (the newest, when several are), or none.
- * Only a pre-selection: the verifier itself checks the CRL's signature under the issuer's key, its validity and scope.
+ * The CRL for a certificate: among those issued under the certificate's issuer name (compared as the verifier does,
+ * attribute by attribute), a complete CRL before a delta CRL (which the verifier does not process), then the newest;
+ * or none. Only a pre-selection: the verifier checks the CRL's signature under the issuer's key, its validity and its
+ * scope.
  */
-const crlFor = (issuer: string | undefined, crls: ReadonlyArray<SuppliedCrl>): SuppliedCrl | undefined =>
+const crlFor = (issuerKey: string | undefined, crls: ReadonlyArray<SuppliedCrl>): SuppliedCrl | undefined =>
   crls
-    .filter((c) => issuer !== undefined && c.crl.issuer === issuer)
+    .filter((c) => issuerKey !== undefined && c.crl.issuerKey === issuerKey)
     .reduce<SuppliedCrl | undefined>(
-      (newest, c) => (newest === undefined || c.crl.thisUpdate > newest.crl.thisUpdate ? c : newest),
+      (best, c) =>
+        best === undefined ||
+        (best.crl.delta && !c.crl.delta) ||
+        (best.crl.delta === c.crl.delta && c.crl.thisUpdate > best.crl.thisUpdate)
+          ? c
+          : best,
       undefined
     )
 
@@ -141,7 +148,7 @@ const certs = Command.make(
         const entry: Record<string, unknown> = { certificate: kind }
         if (parsed._tag === "Success") {
           const p = parsed.success
-          issuers[kind] = p.issuer
+          issuers[kind] = p.issuerKey
           Object.assign(entry, {
             subject: p.subject,
             issuer: p.issuer,
@@ -165,11 +172,18 @@ const certs = Command.make(
       const reports: Array<Report.Report> = []
       if (c.verify || c.trustTestCa || crls.length > 0) {
         const trust = yield* jpkiTrust(c)
-        const used = new Set<SuppliedCrl>()
-        const withCrl = (issuer: string | undefined) => {
+        const used = new Map<SuppliedCrl, string>()
+        const withCrl = (issuer: string | undefined, certificate: string) => {
           const supplied = crlFor(issuer, crls)
-          if (supplied === undefined) return {}
-          used.add(supplied)
+          if (supplied === undefined) {
+            // Revocation was asked for: a certificate left without a CRL is said here, not only in its report's notes.
+            if (crls.length > 0)
+              progress(
+                `crl: none of the CRLs given is issued by the ${certificate} certificate's issuer: its revocation was not checked`
+              )
+            return {}
+          }
+          used.set(supplied, certificate)
           return { crl: supplied.crl }
         }
         reports.push(
@@ -178,7 +192,7 @@ const certs = Command.make(
               certificate: certificates.authentication,
               intermediates: [certificates.authenticationCa],
               purpose: "authentication",
-              ...withCrl(issuers.authentication)
+              ...withCrl(issuers.authentication, "user-authentication")
             },
             trust,
             verifyOptions
@@ -191,18 +205,22 @@ const certs = Command.make(
                 certificate: certificates.signing,
                 intermediates: [certificates.signingCa],
                 purpose: "signature",
-                ...withCrl(issuers.signing)
+                ...withCrl(issuers.signing, "signing")
               },
               trust,
               verifyOptions
             )
           )
         // A CRL that applied to nothing checked nothing: say so, rather than let it look as if it had been used.
-        for (const supplied of crls)
-          if (!used.has(supplied))
-            progress(
-              `crl: ${supplied.file} was not used: it is issued by ${supplied.crl.issuer}, which issued none of the certificates verified${certificates.signing === undefined ? " (the signing certificate is read only with --signing)" : ""}`
-            )
+        for (const supplied of crls) {
+          if (used.has(supplied)) continue
+          const chosen = [...used.keys()].find((u) => u.crl.issuerKey === supplied.crl.issuerKey)
+          progress(
+            chosen !== undefined
+              ? `crl: ${supplied.file} was not used: ${chosen.file}, ${chosen.crl.delta === supplied.crl.delta ? "a newer CRL of the same issuer, was checked instead" : "a complete CRL of the same issuer, was checked instead (delta CRLs are not processed)"}`
+              : `crl: ${supplied.file} was not used: it is issued by ${supplied.crl.issuer}, which issued none of the certificates verified${certificates.signing === undefined ? " (the signing certificate is read only with --signing)" : ""}`
+          )
+        }
       }
       if (c.json)
         yield* Console.log(
