@@ -425,6 +425,9 @@ const digestCheck = (
       }
 }
 
+/** The kenkaku records that carry the card key, in file order: the one a report's `cardKey.from` names first. */
+const KENKAKU_KEY_ORDER: ReadonlyArray<string> = ["kenkaku.EF0001", "kenkaku.EF0002", "kenkaku.EF0005"]
+
 const cardKeyOf = (bytes: Uint8Array, tlv: Tlv.Tlv, from: string): CardKey => {
   const key = rsaFromTlvs(bytes, tlv.valueStart, tlv.end)
   return { modulus: toHex(key.n), exponent: toHex(key.e), from }
@@ -700,6 +703,9 @@ export const verifyKenkaku = (
       simpleRecord(files.ef0005, "kenkaku.EF0005", 0xff40, [0xdf41, 0xdf42], 0xdf42, 0xdf43, guessable.myNumberImage)
     ])
     for (const r of results) checks.push(...r)
+    // The records run concurrently, so `keys` fills in the order their checks finish (a backend's timing, a cache hit):
+    // the card key's `from` is taken in file order instead, so the same input always gives the same report.
+    keys.sort((a, b) => KENKAKU_KEY_ORDER.indexOf(a.key.from) - KENKAKU_KEY_ORDER.indexOf(b.key.from))
     // The three records carry the same card key; a disagreement is reported, never resolved silently.
     const distinct = new Set(keys.map((k) => `${k.key.modulus}:${k.key.exponent}`))
     if (distinct.size > 1)

@@ -1,10 +1,10 @@
 // My Number card 券面 APs: CVCs against J-LIS-style keys, record signatures (including the kenkaku triple digest),
 // card presence. The simulator's test CVC CA stands in for J-LIS through an explicit custom key.
-import { createPublicKey } from "node:crypto"
+import { createPublicKey, verify } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import fc from "fast-check"
-import { MyNumber, Report, Trust } from "../src/index.js"
+import { Caches, MyNumber, Report, Trust } from "../src/index.js"
 import { at, concat, Fixtures, hex, toHex } from "./helpers.js"
 import * as M from "./mynumber-material.js"
 
@@ -245,6 +245,41 @@ describe("kenhojo (券面事項入力補助AP)", () => {
 })
 
 describe("kenkaku (券面事項確認AP)", () => {
+  it.effect("the card key's record is named in file order, whichever record's check finishes first", () =>
+    Effect.gen(function* () {
+      // A backend that answers EF0001's record check (its signed data starts with the DF11 TLV) last: before, the
+      // report's cardKey.from was whichever check finished first, so the same files gave different reports.
+      const slowFirstRecord = (delayed: boolean) => ({
+        name: "test: EF0001 answered last",
+        rsaVerifyPkcs1: async (
+          key: { readonly n: Uint8Array; readonly e: Uint8Array },
+          _hash: string,
+          data: Uint8Array,
+          signature: Uint8Array
+        ) => {
+          const jwk = {
+            kty: "RSA",
+            n: Buffer.from(key.n).toString("base64url"),
+            e: Buffer.from(key.e).toString("base64url")
+          }
+          const ok = verify("sha256", data, createPublicKey({ key: jwk, format: "jwk" }), signature)
+          if (delayed && data[0] === 0xdf && data[1] === 0x11) await new Promise((r) => setTimeout(r, 30))
+          return ok
+        },
+        ecdsaVerify: () => false
+      })
+      const reports = []
+      for (const delayed of [false, true]) {
+        Caches.clear()
+        reports.push(yield* MyNumber.verifyKenkaku(M.kenkakuFiles, trust, { at, backend: slowFirstRecord(delayed) }))
+      }
+      for (const report of reports) {
+        expect(report.verdict, report.summary).toBe("verified")
+        expect(report.cardKey?.from).toBe("kenkaku.EF0001")
+      }
+    })
+  )
+
   it.effect("verifies end to end, including the EF0002 triple digest", () =>
     Effect.gen(function* () {
       const report = yield* MyNumber.verifyKenkaku(M.kenkakuFiles, trust, { at })
