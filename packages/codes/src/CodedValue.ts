@@ -111,9 +111,9 @@ export interface Entry {
 export interface Table<E extends Entry> {
   readonly field: Field
   readonly entries: ReadonlyArray<E>
-  /** The entry for a code, or `undefined`. */
+  /** The entry for a code (right-padding ignored), or `undefined`. */
   readonly get: (code: string) => E | undefined
-  /** `{ code, label, source }` for a known code, `{ code }` for an unknown one. */
+  /** `{ code, label, source }` for a known code (right-padding ignored; `code` stays raw), `{ code }` for an unknown one. */
   readonly decode: (code: string) => CodedValue
   /**
    * Schema: string (the raw code) → `CodedValue`. Decoding never fails for a string input; encoding gives the
@@ -160,10 +160,14 @@ export const makeTable = <const E extends Entry>(field: Field, entries: Readonly
     if (byCode.has(entry.code)) throw new Error(`duplicate code ${entry.code} in the ${field.en} table`)
     byCode.set(entry.code, entry)
   }
-  const get = (code: string) => byCode.get(code)
+  // Right-padding is ignored as `stripPadding` promises (and as `CodeTables` lookups do): a chip value "1\u0000"
+  // or "1 " is code 1. The decoded value still keeps the raw code. (The `typeof` keeps a JavaScript caller's
+  // non-string an unknown code, as before, rather than a TypeError from `stripPadding`.)
+  const get = (code: string) =>
+    byCode.get(code) ?? (typeof code === "string" ? byCode.get(stripPadding(code)) : undefined)
   const decode = (code: string): CodedValue => {
-    const entry = byCode.get(code)
-    return entry === undefined ? raw(code) : fromEntry(entry)
+    const entry = get(code)
+    return entry === undefined ? raw(code) : labelled(code, entry, entry.source)
   }
   return { field, entries, get, decode, FromCode: fromCodeWith(decode) }
 }

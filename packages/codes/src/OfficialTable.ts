@@ -10,6 +10,8 @@
  *
  * - UTF-8 (a BOM is allowed). For Shift_JIS, pass the bytes and `{ encoding: "shift_jis" }`.
  * - RFC 4180 quoting: a field containing `,`, `"` or a line break is wrapped in `"…"`, with `""` for a quote.
+ *   Unquoted fields are trimmed; a quoted field is kept as written (a quoted code with surrounding spaces is
+ *   refused, as in JSON).
  * - The first record is a header naming the columns, in any order, case-insensitive:
  *   `kind`, `code`, `ja` (required), `en`, `key` (optional). Other columns (e.g. `note`) are ignored.
  * - Empty lines and lines starting with `#` are skipped.
@@ -64,6 +66,18 @@ const kindAliases: Readonly<Record<string, Kind>> = {
   ca: "permissionType"
 }
 
+/**
+ * A cell value as a problem message shows it: quoted, and cut after 40 characters. A file is untrusted and may put
+ * megabytes in one cell (a missing closing quote, a binary file read as CSV); repeating it whole would make every
+ * message, log line and dialog that shows the error that big.
+ */
+const cut = (value: string): string => (value.length > 40 ? `${value.slice(0, 40)}…` : value)
+const shown = (value: string): string => JSON.stringify(cut(value))
+
+/** The header's cells for a message, as written: at most 10, each cut like {@link shown}. */
+const shownHeader = (fields: ReadonlyArray<string>): string =>
+  [...fields.slice(0, 10).map(cut), ...(fields.length > 10 ? [`… (${fields.length} columns)`] : [])].join(", ")
+
 const KIND_HINT = "use nationality (or C8), statusOfResidence (or C9) or permissionType (or CA)"
 
 /** A validated entry of a user-supplied table. */
@@ -100,6 +114,9 @@ const formatHint = {
 } as const
 
 /** A user-supplied table could not be loaded. `problems` lists every problem found, in file order. */
+/** How many problems an `OfficialTableError` message lists. */
+const MAX_LISTED_PROBLEMS = 20
+
 export class OfficialTableError extends Schema.TaggedError<OfficialTableError>()("OfficialTableError", {
   format: Schema.Literals(["csv", "json", "entries"]),
   problems: Schema.Array(Problem)
@@ -108,9 +125,13 @@ export class OfficialTableError extends Schema.TaggedError<OfficialTableError>()
     const where = (p: Problem) =>
       p.line !== undefined ? `line ${p.line}: ` : p.path !== undefined && p.path !== "" ? `${p.path}: ` : ""
     const n = this.problems.length
+    // The message lists the first problems only: a broken file can have a problem on each of 200 000 lines, and the
+    // message goes to logs and dialogs. Every problem stays in `problems`.
+    const listed = this.problems.slice(0, MAX_LISTED_PROBLEMS)
     return [
       `official code table (${this.format.toUpperCase()}) is invalid: ${n} problem${n === 1 ? "" : "s"}`,
-      ...this.problems.map((p) => `  ${where(p)}${p.message}`),
+      ...listed.map((p) => `  ${where(p)}${p.message}`),
+      ...(n > listed.length ? [`  … and ${n - listed.length} more (all of them are in the error's \`problems\`)`] : []),
       `Fix the ${this.format === "entries" ? "entries" : "file"} and load again. ${formatHint[this.format]} See the @jpcard/codes README, "Official code table".`
     ].join("\n")
   }
@@ -125,7 +146,7 @@ const KindField = Schema.String.pipe(
       const alias = s.trim().toLowerCase()
       const kind = Object.hasOwn(kindAliases, alias) ? kindAliases[alias] : undefined
       return kind === undefined
-        ? Effect.fail(new SchemaIssue.InvalidValue({ message: `unknown kind ${JSON.stringify(s)}; ${KIND_HINT}` }, s))
+        ? Effect.fail(new SchemaIssue.InvalidValue({ message: `unknown kind ${shown(s)}; ${KIND_HINT}` }, s))
         : Effect.succeed(kind)
     }),
     encode: SchemaGetter.transform((k: Kind) => k)
@@ -135,9 +156,9 @@ const KindField = Schema.String.pipe(
 const CodeField = Schema.String.check(
   Schema.makeFilter((s: string) => {
     if (s.length === 0) return "the code is empty"
-    if (s.trim() !== s) return `the code ${JSON.stringify(s)} has leading or trailing spaces`
+    if (s.trim() !== s) return `the code ${shown(s)} has leading or trailing spaces`
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
-    if (/[\u0000-\u001f\u007f]/.test(s)) return `the code ${JSON.stringify(s)} contains a control character`
+    if (/[\u0000-\u001f\u007f]/.test(s)) return `the code ${shown(s)} contains a control character`
     return true
   })
 )
@@ -184,7 +205,7 @@ export const EntryInput = Schema.Struct({
     if (bytes > max) {
       issues.push({
         path: ["code"],
-        issue: `the code ${JSON.stringify(e.code)} is ${bytes} bytes; a ${e.kind} code (${tags[e.kind]}) has at most ${max}`
+        issue: `the code ${shown(e.code)} is ${bytes} bytes; a ${e.kind} code (${tags[e.kind]}) has at most ${max}`
       })
     }
     if (
@@ -193,7 +214,7 @@ export const EntryInput = Schema.Struct({
       e.key.trim() !== "" &&
       resolveKey(e.kind, e.key.trim()) === undefined
     ) {
-      issues.push({ path: ["key"], issue: `unknown ${e.kind} key ${JSON.stringify(e.key)}; use ${keyHint[e.kind]}` })
+      issues.push({ path: ["key"], issue: `unknown ${e.kind} key ${shown(e.key)}; use ${keyHint[e.kind]}` })
     }
     return issues.length === 0 ? true : issues
   })
@@ -288,8 +309,8 @@ const toText = (
           {
             message:
               e instanceof RangeError
-                ? `unsupported text encoding ${JSON.stringify(encoding)}`
-                : `the file is not valid ${encoding} text; save it as UTF-8, or pass { encoding: "shift_jis" } if it is Shift_JIS`
+                ? `unsupported text encoding ${shown(encoding)}`
+                : `the file is not valid ${cut(encoding)} text; save it as UTF-8, or pass { encoding: "shift_jis" } if it is Shift_JIS`
           }
         ]
       })
@@ -333,7 +354,11 @@ const readCsv = (text: string): { records: Array<CsvRecord>; problems: Array<Pro
     let broken = false
     for (;;) {
       let value = ""
+      // A quoted field is kept exactly as written (RFC 4180): trimming it would silently turn a code written
+      // " PA" into "PA", which the JSON loader rejects. Unquoted fields are trimmed.
+      let quoted = false
       if (text[i] === '"') {
+        quoted = true
         i++
         let closed = false
         while (i < n) {
@@ -348,7 +373,9 @@ const readCsv = (text: string): { records: Array<CsvRecord>; problems: Array<Pro
             closed = true
             break
           }
-          if (c === "\n") line++
+          // A line break inside quotes: LF, CRLF (counted at its LF) or a lone CR, which `skipLineEnd` also takes
+          // as a line end, so that the lines after it are numbered as an editor shows them.
+          if (c === "\n" || (c === "\r" && text[i + 1] !== "\n")) line++
           value += c
           i++
         }
@@ -377,7 +404,7 @@ const readCsv = (text: string): { records: Array<CsvRecord>; problems: Array<Pro
           i++
         }
       }
-      fields.push(value.trim())
+      fields.push(quoted ? value : value.trim())
       if (text[i] === ",") {
         i++
         continue
@@ -409,7 +436,7 @@ export const parseCsv = (
         problems.push({ message: 'the file is empty: it needs a header line "kind,code,ja,en,key" and entries' })
       return Effect.fail(new OfficialTableError({ format: "csv", problems }))
     }
-    const columns = header.fields.map((f) => f.toLowerCase())
+    const columns = header.fields.map((f) => f.trim().toLowerCase())
     const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c))
     const repeated = columns.filter((c, idx) => c !== "" && KNOWN_COLUMNS.has(c) && columns.indexOf(c) !== idx)
     if (missing.length > 0 || repeated.length > 0) {
@@ -417,7 +444,7 @@ export const parseCsv = (
         line: header.line,
         message:
           (missing.length > 0
-            ? `the header must name the columns kind, code and ja (missing: ${missing.join(", ")}; found: ${header.fields.join(", ")})`
+            ? `the header must name the columns kind, code and ja (missing: ${missing.join(", ")}; found: ${shownHeader(header.fields)})`
             : `the header names a column twice: ${[...new Set(repeated)].join(", ")}`) +
           '. The first line must be a header such as "kind,code,ja,en,key"'
       })
@@ -428,7 +455,7 @@ export const parseCsv = (
       if (row.fields.length > columns.length) {
         problems.push({
           line: row.line,
-          message: `${row.fields.length} fields but the header has ${columns.length} (${header.fields.join(", ")}); quote fields that contain a comma`
+          message: `${row.fields.length} fields but the header has ${columns.length} (${shownHeader(header.fields)}); quote fields that contain a comma`
         })
         continue
       }
@@ -469,12 +496,14 @@ const fromUnknownEntries = (
 ): Effect.Effect<OfficialTable, OfficialTableError> => {
   const problems: Array<Problem> = []
   const entries: Array<OfficialEntry> = []
-  items.forEach((item, idx) => {
+  // An index loop, not `forEach`: a hole in a sparse array (`[, entry]` from code) is a missing entry to report,
+  // not one to skip.
+  for (let idx = 0; idx < items.length; idx++) {
     const at = `${base}[${idx}]`
-    const r = validateEntry(item)
+    const r = validateEntry(items[idx])
     if ("ok" in r) entries.push({ ...r.ok, at })
     else for (const p of r.problems) problems.push({ path: formatPath(at, p.path), message: p.message })
-  })
+  }
   return finish(format, entries, problems, (at) => ({ path: at }), description)
 }
 
@@ -518,7 +547,18 @@ export const parseJson = (
 export const fromEntries = (
   entries: ReadonlyArray<EntryInput>,
   description?: string
-): Effect.Effect<OfficialTable, OfficialTableError> => fromUnknownEntries("entries", "", entries, description)
+): Effect.Effect<OfficialTable, OfficialTableError> =>
+  // A JavaScript caller may pass anything: a non-array is an OfficialTableError, not a TypeError from the loop.
+  Array.isArray(entries)
+    ? fromUnknownEntries("entries", "", entries, description)
+    : Effect.fail(
+        new OfficialTableError({
+          format: "entries",
+          problems: [
+            { path: "", message: `the entries must be an array, got ${entries === null ? "null" : typeof entries}` }
+          ]
+        })
+      )
 
 /** Chooses the parser by format. */
 export const parse = (
