@@ -6,7 +6,9 @@
  *
  * @since 0.1.0
  */
+import { kindOf } from "@jpcard/core/Input"
 import { TransportError } from "@jpcard/core/transport/CardTransport"
+import { Duration, Option, Result } from "effect"
 
 /** PC/SC return codes (pcsc-lite `pcsclite.h`, Windows `winerror.h`: the same values). */
 export const ScardCode = {
@@ -84,9 +86,66 @@ const smartcardMessages: Record<string, ScardName> = {
   "Context is not valid": "SCARD_E_INVALID_HANDLE"
 }
 
+/** The `SCARD_*` name of a `smartcard` message. Own keys only: "constructor" or "__proto__" are not messages. */
+const knownMessage = (message: string): ScardName | undefined =>
+  Object.hasOwn(smartcardMessages, message) ? smartcardMessages[message] : undefined
+
 const byCode = new Map<number, ScardName>(
   Object.entries(ScardCode).map(([name, code]) => [code, name as ScardName] as const)
 )
+
+/** Reads a property of what a binding threw; `undefined` when there is none or reading it throws (a proxy, a getter). */
+const field = (value: unknown, key: string): unknown => {
+  try {
+    return (typeof value === "object" || typeof value === "function") && value !== null
+      ? (value as Record<string, unknown>)[key]
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const isPcscFailure = (value: unknown): value is PcscFailure => {
+  try {
+    return value instanceof PcscFailure
+  } catch {
+    return false
+  }
+}
+
+/** The text of what a binding threw. `String(x)` alone throws on an object without a prototype. */
+const messageOf = (cause: unknown): string => {
+  const message = field(cause, "message")
+  if (typeof message === "string") return message
+  if (typeof cause === "string") return cause
+  try {
+    return String(cause)
+  } catch {
+    return "(an error without a message)"
+  }
+}
+
+const isControl = (code: number) => code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029
+
+/** Bytes written out in text: 8+ hex digits, 4+ digits, or 4+ numbers in a list ("49,50,51,52", "31 32 33 34"). */
+const BYTES_IN_TEXT = /[0-9A-Fa-f]{8,}|\d{4,}|(?:(?:0x)?[0-9A-Fa-f]{1,3}[\s,;:.-]+){3,}(?:0x)?[0-9A-Fa-f]{1,3}/g
+
+/**
+ * How a binding's own message is shown: at most 160 characters on one line, with bytes written out in it (runs of
+ * digits or hex digits, lists of numbers) replaced by "…". The binding is untrusted and its message is free text:
+ * one that echoes the command would otherwise put the APDU's data (a PIN, a card number) into the error. The SCARD
+ * code is shown separately.
+ */
+export const shownMessage = (message: string): string => {
+  if (knownMessage(message) !== undefined) return message
+  const line = Array.from(message, (c) => (isControl(c.codePointAt(0)!) ? " " : c))
+    .join("")
+    .replace(BYTES_IN_TEXT, "…")
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line
+}
+
+/** A name from PC/SC (untrusted) as a message shows it: JSON-quoted, at most 100 characters. */
+export const shownName = (name: string): string => JSON.stringify(name.length > 100 ? `${name.slice(0, 99)}…` : name)
 
 /** A failed PC/SC call, normalised: the `SCARD_*` name, its code, and the binding's own message. */
 export class PcscFailure extends Error {
@@ -100,16 +159,19 @@ export class PcscFailure extends Error {
     this.code = scard === "UNKNOWN" ? undefined : ScardCode[scard]
   }
 
-  /** From whatever a binding threw: a message of `smartcard`, a numeric `code`, or anything else. */
+  /**
+   * From whatever a binding threw: a message of `smartcard`, a numeric `code`, or anything else. Never throws itself:
+   * a binding may throw `null`, an object without a prototype, or one whose getters throw.
+   */
   static from(cause: unknown): PcscFailure {
-    if (cause instanceof PcscFailure) return cause
-    const message = cause instanceof Error ? cause.message : String(cause)
-    const rawCode = typeof cause === "object" && cause !== null && "code" in cause ? cause.code : undefined
+    if (isPcscFailure(cause)) return cause
+    const message = messageOf(cause)
+    const rawCode = field(cause, "code")
     if (typeof rawCode === "number") {
       const name = byCode.get(rawCode >>> 0)
       if (name !== undefined) return new PcscFailure(name, message)
     }
-    const named = smartcardMessages[message]
+    const named = knownMessage(message)
     if (named !== undefined) return new PcscFailure(named, message)
     for (const name of Object.keys(ScardCode))
       if (message.includes(name)) return new PcscFailure(name as ScardName, message)
@@ -140,7 +202,7 @@ export const installAdvice =
 export const notInstalled = (cause: unknown): TransportError =>
   new TransportError({
     reason: "NotInstalled",
-    detail: `${installAdvice} (loading it failed: ${cause instanceof Error ? cause.message : String(cause)})`
+    detail: `${installAdvice} (loading it failed: ${messageOf(cause)})`
   })
 
 /**
@@ -149,9 +211,9 @@ export const notInstalled = (cause: unknown): TransportError =>
  */
 export const toTransportError = (cause: unknown, operation: Operation, reader?: string): TransportError => {
   const failure = PcscFailure.from(cause)
-  const where = `${reader === undefined ? "" : ` on "${reader}"`} during ${operation}`
+  const where = `${reader === undefined ? "" : ` on ${shownName(reader)}`} during ${operation}`
   const detail = (extra?: string) =>
-    `PC/SC ${failure.scard}${hex32(failure.code)} "${failure.message}"${where}${extra === undefined ? "" : `: ${extra}`}`
+    `PC/SC ${failure.scard}${hex32(failure.code)} "${shownMessage(failure.message)}"${where}${extra === undefined ? "" : `: ${extra}`}`
   const make = (reason: TransportError["reason"], extra?: string) =>
     new TransportError({ reason, detail: detail(extra) })
   const midSession = operation === "transmit" || operation === "control" || operation === "status"
@@ -188,4 +250,34 @@ export const toTransportError = (cause: unknown, operation: Operation, reader?: 
     default:
       return make("Io")
   }
+}
+
+/**
+ * A caller's option of the wrong shape (a JavaScript caller, a value read from a configuration): `Io` naming the entry
+ * point and the option and saying what it must be; of the value, only its kind. Never a TypeError later.
+ */
+export const invalidOption = (step: string, option: string, expected: string, got: unknown): TransportError =>
+  new TransportError({
+    reason: "Io",
+    detail: `${step}: ${option} must be ${expected}, got ${kindOf(got)}; fix the call (nothing was sent to the card)`
+  })
+
+/**
+ * A caller's duration option in milliseconds: a `Duration.Input` ("30 seconds", a number of ms, a `Duration`) of at
+ * least `min` ms, infinite only where `infinite` allows it. `Duration.toMillis` throws on "banana" and takes NaN as 0.
+ */
+export const durationOption = (
+  step: string,
+  option: string,
+  value: unknown,
+  limits: { readonly min: number; readonly infinite: boolean }
+): Result.Result<number, TransportError> => {
+  const millis = Option.map(
+    typeof value === "number" && Number.isNaN(value) ? Option.none() : Duration.fromInput(value as Duration.Input),
+    Duration.toMillis
+  )
+  if (Option.isSome(millis) && millis.value >= limits.min && (limits.infinite || Number.isFinite(millis.value)))
+    return Result.succeed(millis.value)
+  const expected = `a duration ("30 seconds", or milliseconds) of at least ${limits.min} ms${limits.infinite ? "" : ", not infinite"}`
+  return Result.fail(invalidOption(step, option, expected, value))
 }

@@ -304,6 +304,12 @@ export interface PcscContext {
   readonly driver: Driver
   /** Runs a native call after every earlier one on this context has settled. Rejections are `TransportError`s. */
   readonly run: <A>(operation: Operation, reader: string | undefined, call: () => A | Promise<A>) => Promise<A>
+  /**
+   * Whether every native call started so far has settled, waiting at most what is left of the context's release
+   * grace (5 s, shared by every release on this context, so a stuck call delays the scope's end once, not per
+   * finalizer).
+   */
+  readonly settled: () => Promise<boolean>
   readonly listReaders: Effect.Effect<ReadonlyArray<ReaderStatus>, TransportError>
   /**
    * Waits up to `timeoutMs` for a state change of these readers; `"timeout"` when none. Interrupting it cancels the
@@ -341,13 +347,49 @@ const settleWithin = (promise: Promise<unknown>, ms: number): Promise<boolean> =
   })
 
 /**
+ * What a binding reports about readers, checked: a list of `{ name: string, state: number, atr? }`. Anything else
+ * (a binding of another shape, a native layer returning garbage) is a failure of the call, never a TypeError later.
+ */
+const readerStatuses = (value: unknown): ReadonlyArray<ReaderStatus> => {
+  if (!Array.isArray(value)) throw new PcscFailure("UNKNOWN", "the binding returned no reader list")
+  return value.map((entry: unknown) => {
+    const { name, state, atr } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>
+    if (typeof name !== "string" || typeof state !== "number")
+      throw new PcscFailure("UNKNOWN", "the binding returned a reader without a name or a state")
+    return { name, state: state >>> 0, atr: atr instanceof Uint8Array ? atr : undefined }
+  })
+}
+
+/** A card handle from a binding, checked: its three calls must be there; an unknown protocol is `RAW`. */
+const driverCard = (value: unknown): DriverCard => {
+  const card = (typeof value === "object" && value !== null ? value : {}) as Partial<Record<keyof DriverCard, unknown>>
+  const { transmit, control, disconnect } = card
+  if (typeof transmit !== "function" || typeof control !== "function" || typeof disconnect !== "function")
+    throw new PcscFailure("UNKNOWN", "the binding returned no usable card handle")
+  const protocol = card.protocol === "T0" || card.protocol === "T1" ? card.protocol : "RAW"
+  return {
+    protocol,
+    atr: card.atr instanceof Uint8Array ? card.atr : undefined,
+    transmit: (command, maxRecvLength) => transmit.call(value, command, maxRecvLength),
+    control: (code, data) => control.call(value, code, data),
+    disconnect: (disposition) => disconnect.call(value, disposition)
+  }
+}
+
+/**
  * Establishes a context for the current scope. Releasing it cancels a pending wait, lets a running call finish
- * (up to 5 s) and then releases the native context; if the call is still stuck, the context is left to the process
- * exit hook rather than block the event loop.
+ * (within the grace that {@link PcscContext.settled} shares with the card's release, 5 s) and then releases the
+ * native context; if the call is still stuck, the release is queued behind it rather than block the event loop (and
+ * the process exit hook covers a call that never ends).
  */
 export const context: Effect.Effect<PcscContext, TransportError, Pcsc | Scope.Scope> = Effect.gen(function* () {
   const { driver } = yield* Pcsc
   let tail: Promise<unknown> = Promise.resolve()
+  let graceEnds: number | undefined
+  const settled = (): Promise<boolean> => {
+    graceEnds ??= Date.now() + RELEASE_GRACE_MS
+    return settleWithin(tail, Math.max(0, graceEnds - Date.now()))
+  }
   const raw = yield* Effect.acquireRelease(
     Effect.try({ try: () => driver.establish(), catch: (cause) => toTransportError(cause, "establish") }),
     (ctx) =>
@@ -357,13 +399,15 @@ export const context: Effect.Effect<PcscContext, TransportError, Pcsc | Scope.Sc
         } catch {
           // nothing pending
         }
-        if (await settleWithin(tail, RELEASE_GRACE_MS)) {
+        const release = () => {
           try {
             ctx.release()
           } catch {
             // already gone with the service
           }
         }
+        if (await settled()) release()
+        else void tail.then(release)
       })
   )
   const run = <A>(operation: Operation, reader: string | undefined, call: () => A | Promise<A>): Promise<A> => {
@@ -399,24 +443,25 @@ export const context: Effect.Effect<PcscContext, TransportError, Pcsc | Scope.Sc
           }
         }
         signal.addEventListener("abort", onAbort, { once: true })
-        return run("wait", readers.length === 1 ? readers[0]!.name : undefined, () =>
-          signal.aborted ? ("cancelled" as const) : raw.getStatusChange(readers, timeoutMs)
-        )
-          .then((result) => (result === "cancelled" ? ("timeout" as const) : result))
-          .finally(() => signal.removeEventListener("abort", onAbort))
+        return run("wait", readers.length === 1 ? readers[0]!.name : undefined, async () => {
+          if (signal.aborted) return "timeout" as const
+          const result: unknown = await raw.getStatusChange(readers, timeoutMs)
+          return result === "cancelled" || result === "timeout" ? ("timeout" as const) : readerStatuses(result)
+        }).finally(() => signal.removeEventListener("abort", onAbort))
       },
       catch: (error) => error as TransportError
     })
 
-  const listReaders = fromRun("list", undefined, () => raw.listReaders())
+  const listReaders = fromRun("list", undefined, () => readerStatuses(raw.listReaders()))
 
   return {
     driver,
     run,
+    settled,
     listReaders,
     statusChange,
     readerStatus: (name) => Effect.map(listReaders, (readers) => readers.find((r) => r.name === name)),
     connect: (reader, shareMode, protocols) =>
-      fromRun("connect", reader, () => raw.connect(reader, shareMode, protocols))
+      fromRun("connect", reader, async () => driverCard(await raw.connect(reader, shareMode, protocols)))
   }
 })

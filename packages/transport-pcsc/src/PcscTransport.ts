@@ -23,6 +23,8 @@
  *
  * @since 0.1.0
  */
+
+import { kindOf } from "@jpcard/core/Input"
 import {
   type Capabilities,
   CardTransport,
@@ -30,6 +32,7 @@ import {
   TransportError
 } from "@jpcard/core/transport/CardTransport"
 import { Context, Duration, Effect, Exit, Layer, type Scope } from "effect"
+import { durationOption, invalidOption, shownName } from "./Errors.js"
 import {
   context,
   type Disposition,
@@ -137,6 +140,33 @@ const decideCapabilities = async (
   }
 }
 
+const STEP = "PcscTransport.session"
+
+const isOneOf = (value: unknown, allowed: ReadonlyArray<unknown>) => value === undefined || allowed.includes(value)
+
+/** The options' shapes (a JavaScript caller, a configuration file): a typed error before any PC/SC call. */
+const checkOptions = (options: SessionOptions): Effect.Effect<void, TransportError> => {
+  if (typeof options !== "object" || options === null)
+    return Effect.fail(invalidOption(STEP, "options", "an object", options))
+  const bad = (option: string, expected: string, got: unknown) =>
+    Effect.fail(invalidOption(STEP, option, expected, got))
+  // A misspelt share mode must not quietly become `shared`: secure messaging would then interleave with others.
+  if (!isOneOf(options.shareMode, ["exclusive", "shared"]))
+    return bad("options.shareMode", `"exclusive" or "shared"`, options.shareMode)
+  if (
+    options.protocols !== undefined &&
+    (!Array.isArray(options.protocols) ||
+      options.protocols.length === 0 ||
+      !options.protocols.every((p) => p === "T0" || p === "T1" || p === "RAW"))
+  )
+    return bad("options.protocols", `a non-empty list of "T0", "T1", "RAW"`, options.protocols)
+  if (!isOneOf(options.extendedLength, [true, false, "auto"]))
+    return bad("options.extendedLength", `true, false or "auto"`, options.extendedLength)
+  if (!isOneOf(options.disposition, ["leave", "reset"]))
+    return bad("options.disposition", `"leave" or "reset"`, options.disposition)
+  return Effect.void
+}
+
 /** After an ambiguous failure, how long to wait for pcscd to notice a removed card before calling it `Io`. */
 const PRESENCE_SETTLE_MS = 1_000
 
@@ -148,13 +178,24 @@ const PRESENCE_SETTLE_MS = 1_000
  */
 export const session = (options: SessionOptions = {}): Effect.Effect<Session, TransportError, Pcsc | Scope.Scope> =>
   Effect.gen(function* () {
-    const ctx = yield* context
+    yield* checkOptions(options)
     const shareMode = options.shareMode ?? "exclusive"
-    const timeoutMs = Duration.toMillis(options.timeout ?? "30 seconds")
+    const timeoutMs = yield* Effect.fromResult(
+      durationOption(STEP, "options.timeout", options.timeout === undefined ? "30 seconds" : options.timeout, {
+        min: 1,
+        infinite: true
+      })
+    )
+    const waitMs =
+      options.waitForCard === undefined
+        ? undefined
+        : yield* Effect.fromResult(
+            durationOption(STEP, "options.waitForCard", options.waitForCard, { min: 0, infinite: true })
+          )
+    const ctx = yield* context
     const readers = (yield* ctx.listReaders).map(infoOf)
     let reader = yield* Effect.fromResult(chooseFrom(readers, options.reader))
-    if (!reader.cardPresent && options.waitForCard !== undefined)
-      reader = yield* waitForCardOn(ctx, reader.name, options.waitForCard)
+    if (!reader.cardPresent && waitMs !== undefined) reader = yield* waitForCardOn(ctx, reader.name, waitMs)
     const name = reader.name
 
     const cardPresent = (state: number) => (state & State.Present) !== 0 && (state & State.Mute) === 0
@@ -182,6 +223,13 @@ export const session = (options: SessionOptions = {}): Effect.Effect<Session, Tr
       ctx.connect(name, shareMode, options.protocols ?? ["T0", "T1"]),
       (card, exit) =>
         Effect.gen(function* () {
+          if (!(yield* Effect.promise(() => ctx.settled()))) {
+            // A native call is still running (a timed-out or interrupted transmit) and may never end: every call
+            // below would queue behind it and hang the scope. Queue the disconnect (a reset: the session did not
+            // end well) and go on; it runs if the stuck call ever returns.
+            void ctx.run("disconnect", name, () => card.disconnect("reset")).catch(() => undefined)
+            return
+          }
           // Reset (no authenticated state survives) unless the card is gone: some drivers (Debian's vpcd 0.8)
           // abort pcscd when told to reset a card that has left.
           const wanted: Disposition =
@@ -216,17 +264,22 @@ export const session = (options: SessionOptions = {}): Effect.Effect<Session, Tr
           catch: (error) => error as TransportError
         }).pipe(
           // Every response APDU ends in SW1 SW2. Fewer bytes is a broken link, not an answer (Debian's vpcd
-          // reports a card that vanished mid-command as a successful empty response).
-          Effect.flatMap((response) =>
-            response.length >= 2
-              ? Effect.succeed(response)
+          // reports a card that vanished mid-command as a successful empty response). The binding is untrusted:
+          // anything but bytes, or more than the receive buffer it was given, is a failed exchange too.
+          Effect.flatMap((response: unknown) => {
+            const fault = !(response instanceof Uint8Array)
+              ? `a response that is ${kindOf(response)}, not bytes`
+              : response.length < 2
+                ? `${response.length} byte(s) without a status word`
+                : response.length > maxRecvLength
+                  ? `${response.length} bytes, longer than the receive buffer of ${maxRecvLength}`
+                  : undefined
+            return fault === undefined
+              ? Effect.succeed(response as Uint8Array)
               : Effect.fail(
-                  new TransportError({
-                    reason: "Io",
-                    detail: `the reader "${name}" returned ${response.length} byte(s) without a status word`
-                  })
+                  new TransportError({ reason: "Io", detail: `the reader ${shownName(name)} returned ${fault}` })
                 )
-          ),
+          }),
           Effect.timeoutOrElse({
             duration: timeoutMs,
             orElse: () =>

@@ -12,6 +12,7 @@
  */
 import { TransportError } from "@jpcard/core/transport/CardTransport"
 import { Duration, Effect, Option, Result, Stream } from "effect"
+import { durationOption, invalidOption, shownName } from "./Errors.js"
 import { context, type Pcsc, type PcscContext, type ReaderStatus, State } from "./Pcsc.js"
 
 /** One reader and what is in it. */
@@ -52,7 +53,11 @@ export const list: Effect.Effect<ReadonlyArray<ReaderInfo>, TransportError, Pcsc
 /** Which reader: an exact name, a case-insensitive part of a name, or a pattern. */
 export type ReaderSelector = string | RegExp
 
-const quote = (names: ReadonlyArray<string>) => names.map((n) => JSON.stringify(n)).join(", ")
+/** Reader names for a message: each quoted and cut at 100 characters, at most 10 of them (PC/SC is untrusted). */
+const quote = (names: ReadonlyArray<string>) =>
+  names.length > 10
+    ? `${names.slice(0, 10).map(shownName).join(", ")} and ${names.length - 10} more`
+    : names.map(shownName).join(", ")
 
 /**
  * Picks a reader from a list (pure): by exact name, else by case-insensitive substring (a string) or by pattern (a
@@ -63,6 +68,10 @@ export const chooseFrom = (
   readers: ReadonlyArray<ReaderInfo>,
   selector?: ReaderSelector
 ): Result.Result<ReaderInfo, TransportError> => {
+  if (selector !== undefined && typeof selector !== "string" && !(selector instanceof RegExp))
+    return Result.fail(
+      invalidOption("Readers.choose", "the reader", "a reader name, part of one, or a RegExp", selector)
+    )
   if (readers.length === 0)
     return Result.fail(new TransportError({ reason: "NoReader", detail: "PC/SC lists no reader" }))
   let candidates: ReadonlyArray<ReaderInfo> = readers
@@ -79,7 +88,7 @@ export const chooseFrom = (
     return Result.fail(
       new TransportError({
         reason: "NoReader",
-        detail: `no reader matches ${String(typeof selector === "string" ? JSON.stringify(selector) : selector)}; readers: ${quote(readers.map((r) => r.name))}`
+        detail: `no reader matches ${typeof selector === "string" ? shownName(selector) : String(selector)}; readers: ${quote(readers.map((r) => r.name))}`
       })
     )
   return Result.succeed(candidates.find((r) => r.cardPresent) ?? candidates[0]!)
@@ -99,17 +108,20 @@ export const waitForCardOn = (
   timeout: Duration.Input
 ): Effect.Effect<ReaderInfo, TransportError> =>
   Effect.gen(function* () {
-    const deadline = Date.now() + Duration.toMillis(Duration.fromInputUnsafe(timeout))
+    const timeoutMs = yield* Effect.fromResult(
+      durationOption("Readers.waitForCard", "the timeout", timeout, { min: 0, infinite: true })
+    )
+    const deadline = Date.now() + timeoutMs
     let status = yield* ctx.readerStatus(reader)
     while (true) {
       if (status === undefined)
-        return yield* new TransportError({ reason: "ReaderUnavailable", detail: `reader "${reader}" is gone` })
+        return yield* new TransportError({ reason: "ReaderUnavailable", detail: `reader ${shownName(reader)} is gone` })
       if ((status.state & State.Present) !== 0) return infoOf(status)
       const left = deadline - Date.now()
       if (left <= 0)
         return yield* new TransportError({
           reason: "NoCard",
-          detail: `no card on "${reader}" within ${Duration.format(Duration.fromInputUnsafe(timeout))}`
+          detail: `no card on ${shownName(reader)} within ${Duration.format(Duration.millis(timeoutMs))}`
         })
       const change = yield* ctx.statusChange([{ name: reader, state: status.state }], Math.min(left, 60_000))
       status = change === "timeout" ? status : change.find((s) => s.name === reader)
@@ -179,8 +191,13 @@ const cardEvents = (status: ReaderStatus, before: Known | undefined): Array<Read
 export const events = (options: EventsOptions = {}): Stream.Stream<ReaderEvent, TransportError, Pcsc> =>
   Stream.unwrap(
     Effect.gen(function* () {
+      const poll = yield* Effect.fromResult(
+        durationOption("Readers.events", "options.pollInterval", options.pollInterval ?? "1 second", {
+          min: 1,
+          infinite: false
+        })
+      )
       const ctx = yield* context
-      const poll = Duration.toMillis(Duration.fromInputUnsafe(options.pollInterval ?? "1 second"))
       const known = new Map<string, Known>()
       const first = yield* ctx.listReaders
       const initial: Array<ReaderEvent> = []
@@ -195,12 +212,22 @@ export const events = (options: EventsOptions = {}): Stream.Stream<ReaderEvent, 
         const change = watched.length === 0 ? "timeout" : yield* ctx.statusChange(watched, poll)
         if (watched.length === 0) yield* Effect.sleep(poll)
         if (change !== "timeout") {
+          let moved = false
           for (const status of change) {
             const before = known.get(status.name)
-            if (before === undefined || (status.state & (State.Unknown | State.Unavailable)) !== 0) continue
+            if (before === undefined) continue
+            if (((status.state ^ before.state) & ~State.Changed) !== 0) moved = true
+            if ((status.state & (State.Unknown | State.Unavailable)) !== 0) {
+              // No card event (the list below sees a reader that left), but the state is kept: waiting again with the
+              // old one would return at once, for as long as the reader stays listed but unavailable, a hot loop.
+              known.set(status.name, { state: status.state, present: before.present })
+              continue
+            }
             out.push(...cardEvents(status, before))
             known.set(status.name, { state: status.state, present: (status.state & State.Present) !== 0 })
           }
+          // A binding that reports a change which is none (the states we waited on) would make this loop spin.
+          if (!moved) yield* Effect.sleep(Math.min(poll, 100))
         }
         const now = yield* ctx.listReaders
         const names = new Set(now.map((s) => s.name))

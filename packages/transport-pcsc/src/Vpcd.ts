@@ -40,6 +40,7 @@ export class VpcdError extends Data.TaggedError("VpcdError")<{
 
 /** 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`. */
 export const isLoopback = (host: string): boolean => {
+  if (typeof host !== "string") return false
   const h = host.toLowerCase().replace(/^\[|\]$/g, "")
   if (h === "localhost" || h === "::1" || h === "0:0:0:0:0:0:0:1") return true
   const v4 = h.startsWith("::ffff:") ? h.slice(7) : h
@@ -72,6 +73,8 @@ export interface ConnectOptions extends AttachOptions {
   /** Keep retrying a refused connection this long (ms), e.g. while pcscd starts. Default 0. */
   readonly retryFor?: number
 }
+
+const describe = (cause: unknown): string => (cause instanceof Error ? cause.message : String(cause))
 
 const toBytes = (chunk: Buffer): Uint8Array => new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
 
@@ -130,9 +133,16 @@ export const connect = (card: SimulatedCard, target: Target = {}, options: Conne
       return
     }
     const deadline = Date.now() + (options.retryFor ?? 0)
-    const where = "path" in address ? address.path : `${address.host}:${address.port}`
+    const where = "path" in address ? String(address.path) : `${address.host}:${String(address.port)}`
     const attempt = () => {
-      const socket = net.connect(address)
+      let socket: net.Socket
+      try {
+        socket = net.connect(address)
+      } catch (error) {
+        // `net.connect` throws at once on a port out of range or a path that is not a string
+        reject(new VpcdError({ reason: "Connect", detail: `cannot reach vpcd at ${where}: ${describe(error)}` }))
+        return
+      }
       const onError = (error: NodeJS.ErrnoException) => {
         socket.destroy()
         if ((error.code === "ECONNREFUSED" || error.code === "ENOENT") && Date.now() < deadline) {
@@ -191,28 +201,38 @@ export const listen = (
       }
       current = link(socket, next.card, next.options)
     })
-    server.once("error", (error) =>
-      reject(new VpcdError({ reason: "Listen", detail: `cannot listen on ${host}:${options.port}: ${error.message}` }))
-    )
-    server.listen(options.port, host, () => {
-      const address = server.address() as net.AddressInfo
-      resolve({
-        host,
-        port: address.port,
-        insert: (c, o = {}) => {
-          next = { card: c, options: o }
-        },
-        current: () => (current?.session.closed() === false ? current : undefined),
-        close: async () => {
-          next = undefined
-          const closing = [...sockets].map(
-            (socket) => new Promise<void>((done) => (socket.destroyed ? done() : socket.once("close", () => done())))
-          )
-          for (const socket of sockets) socket.destroy()
-          await Promise.all([...closing, new Promise<void>((done) => server.close(() => done()))])
-        }
+    const failed = (error: unknown) =>
+      reject(
+        new VpcdError({
+          reason: "Listen",
+          detail: `cannot listen on ${host}:${String(options.port)}: ${describe(error)}`
+        })
+      )
+    server.once("error", failed)
+    try {
+      server.listen(options.port, host, () => {
+        const address = server.address() as net.AddressInfo
+        resolve({
+          host,
+          port: address.port,
+          insert: (c, o = {}) => {
+            next = { card: c, options: o }
+          },
+          current: () => (current?.session.closed() === false ? current : undefined),
+          close: async () => {
+            next = undefined
+            const closing = [...sockets].map(
+              (socket) => new Promise<void>((done) => (socket.destroyed ? done() : socket.once("close", () => done())))
+            )
+            for (const socket of sockets) socket.destroy()
+            await Promise.all([...closing, new Promise<void>((done) => server.close(() => done()))])
+          }
+        })
       })
-    })
+    } catch (error) {
+      // `listen` throws at once on a port out of range
+      failed(error)
+    }
   })
 
 /** {@link connect} for the current scope: the card is removed when the scope closes. */
