@@ -69,9 +69,32 @@ export const make = (shape: CardTransportShape): CardTransportShape => CardTrans
 
 export const layer = (shape: CardTransportShape): Layer.Layer<CardTransport> => Layer.succeed(CardTransport, shape)
 
+/** Bytes written out in text: 8+ hex digits, 4+ digits, or 4+ numbers in a list ("49,50,51,52", "31 32 33 34"). */
+const BYTES_IN_TEXT = /[0-9A-Fa-f]{8,}|\d{4,}|(?:(?:0x)?[0-9A-Fa-f]{1,3}[\s,;:.-]+){3,}(?:0x)?[0-9A-Fa-f]{1,3}/g
+
+/**
+ * What a transport threw, as a `TransportError` detail may show it: its message on one line, at most 160 characters,
+ * with bytes written out in it replaced by "…". A bridge is untrusted and its message is free text: one that echoes
+ * the command would otherwise put the APDU's data (a PIN, a card number) into the error. Never throws (`String(x)`
+ * does, on an object without a prototype).
+ */
+export const describeCause = (cause: unknown): string => {
+  let text: string
+  try {
+    const message = typeof cause === "object" && cause !== null ? (cause as { message?: unknown }).message : undefined
+    text = typeof message === "string" ? message : typeof cause === "string" ? cause : String(cause)
+  } catch {
+    text = "(an error without a message)"
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters (line breaks included) are the point
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, " ").replace(BYTES_IN_TEXT, "…")
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line
+}
+
 /**
  * A transport over any promise-returning transceive function: a React Native or Capacitor IsoDep handler, a
- * WebSocket bridge, a Web Smart Card connection. Exceptions become `TransportError` with reason `Io`.
+ * WebSocket bridge, a Web Smart Card connection. What it throws or rejects with becomes `TransportError` `Io` (its
+ * message masked, see `describeCause`); what it answers must be bytes ending in a status word, else the same.
  */
 export const fromTransceive = (
   transceive: (command: Uint8Array) => Promise<Uint8Array>,
@@ -81,8 +104,21 @@ export const fromTransceive = (
     capabilities,
     transmit: (command) =>
       Effect.tryPromise({
-        try: () => transceive(command),
-        catch: (cause) =>
-          new TransportError({ reason: "Io", detail: cause instanceof Error ? cause.message : String(cause) })
-      })
+        try: () => Promise.resolve(transceive(command)) as Promise<unknown>,
+        catch: (cause) => new TransportError({ reason: "Io", detail: describeCause(cause) })
+      }).pipe(
+        Effect.flatMap((response) =>
+          response instanceof Uint8Array && response.length >= 2
+            ? Effect.succeed(response)
+            : Effect.fail(
+                new TransportError({
+                  reason: "Io",
+                  detail:
+                    response instanceof Uint8Array
+                      ? `the transceive function answered ${response.length} byte(s), without a status word`
+                      : `the transceive function answered ${response === null ? "null" : typeof response}, not bytes`
+                })
+              )
+        )
+      )
   })

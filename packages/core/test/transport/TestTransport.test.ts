@@ -116,6 +116,34 @@ describe("CardTransport", () => {
     })
   )
 
+  it.effect("fromTransceive: a bridge's garbage, throws and echoed commands are a TransportError Io, masked", () =>
+    Effect.gen(function* () {
+      const command = fromHex("00 20 00 80 04 31 32 33 34")
+      const io = (transceive: (c: Uint8Array) => Promise<Uint8Array>) =>
+        Effect.flip(fromTransceive(transceive, shortOnly).transmit(command))
+      // Answers that are not a response APDU: passed on as responses before.
+      for (const answer of ["9000", [0x90, 0x00], null, undefined, 5, fromHex("90")] as ReadonlyArray<unknown>) {
+        const e = yield* io(async () => answer as Uint8Array)
+        assert.strictEqual(e.reason, "Io")
+        assert.match(e.detail ?? "", /answered/)
+      }
+      // A synchronous throw, an object without a prototype (String() of it throws), a message echoing the command.
+      const sync = yield* io(() => {
+        throw new Error("bridge gone")
+      })
+      assert.strictEqual(sync.detail, "bridge gone")
+      const bare = yield* io(() => Promise.reject(Object.create(null)))
+      assert.strictEqual(bare.detail, "(an error without a message)")
+      const echo = yield* io(() => Promise.reject(new Error("transceive failed for 0020008004 31323334\nretry")))
+      assert.notInclude(echo.detail ?? "", "31323334")
+      assert.notInclude(echo.detail ?? "", "1234")
+      assert.notInclude(echo.detail ?? "", "\n")
+      const list = yield* io(() => Promise.reject(new Error("APDU [0, 32, 0, 128, 4, 49, 50, 51, 52] refused")))
+      assert.notInclude(list.detail ?? "", "49, 50, 51, 52")
+      assert.include(list.detail ?? "", "refused")
+    })
+  )
+
   it.effect("layer provides a shape as the service", () =>
     Effect.gen(function* () {
       const shape = fromTransceive(async () => fromHex("90 00"), shortOnly)
