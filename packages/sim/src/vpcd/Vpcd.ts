@@ -54,31 +54,70 @@ export const frame = (payload: Uint8Array): Uint8Array => {
  * every frame completed by the chunk, in order.
  */
 export class FrameDecoder {
-  private buffer: Uint8Array = new Uint8Array(0)
+  // The chunks received and not yet framed. Kept as a list rather than joined on every push: a peer that sends a
+  // 64 KB frame a byte at a time would otherwise copy the growing buffer on each byte (quadratic: over a second of
+  // copying for one frame). Each byte is now copied once, into the frame it belongs to.
+  private chunks: Array<Uint8Array> = []
+  /** Index of the first chunk not yet consumed (an array's `shift` would make many small chunks quadratic again). */
+  private head = 0
+  private size = 0
 
   push(chunk: Uint8Array): Array<Uint8Array> {
-    let buffer: Uint8Array
-    if (this.buffer.length === 0) buffer = chunk
-    else {
-      buffer = new Uint8Array(this.buffer.length + chunk.length)
-      buffer.set(this.buffer, 0)
-      buffer.set(chunk, this.buffer.length)
+    if (chunk.length > 0) {
+      this.chunks.push(chunk.slice())
+      this.size += chunk.length
     }
     const frames: Array<Uint8Array> = []
-    let offset = 0
-    while (buffer.length - offset >= 2) {
-      const length = (buffer[offset]! << 8) | buffer[offset + 1]!
-      if (buffer.length - offset - 2 < length) break
-      frames.push(buffer.slice(offset + 2, offset + 2 + length))
-      offset += 2 + length
+    while (this.size >= 2) {
+      const header = this.peek(2)
+      const length = (header[0]! << 8) | header[1]!
+      if (this.size - 2 < length) break
+      frames.push(this.take(2 + length).subarray(2))
     }
-    this.buffer = buffer.slice(offset)
     return frames
   }
 
   /** Bytes received that do not make a whole frame yet. */
   get pending(): number {
-    return this.buffer.length
+    return this.size
+  }
+
+  /** The first `n` bytes (n ≤ size), not consumed. */
+  private peek(n: number): Uint8Array {
+    const first = this.chunks[this.head]!
+    if (first.length >= n) return first.subarray(0, n)
+    const out = new Uint8Array(n)
+    let at = 0
+    for (let i = this.head; i < this.chunks.length; i++) {
+      const part = this.chunks[i]!.subarray(0, n - at)
+      out.set(part, at)
+      at += part.length
+      if (at === n) break
+    }
+    return out
+  }
+
+  /** The first `n` bytes (n ≤ size), consumed: a fresh array. */
+  private take(n: number): Uint8Array {
+    const out = new Uint8Array(n)
+    let at = 0
+    while (at < n) {
+      const c = this.chunks[this.head]!
+      const part = c.subarray(0, n - at)
+      out.set(part, at)
+      at += part.length
+      if (part.length === c.length) this.head++
+      else this.chunks[this.head] = c.subarray(part.length)
+    }
+    this.size -= n
+    if (this.head === this.chunks.length) {
+      this.chunks = []
+      this.head = 0
+    } else if (this.head > 1024 && this.head * 2 > this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head)
+      this.head = 0
+    }
+    return out
   }
 }
 
