@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { kindOf } from "@jpcard/core/Input"
-import { TransportError } from "@jpcard/core/transport/CardTransport"
+import { describeCause, TransportError } from "@jpcard/core/transport/CardTransport"
 import { Duration, Option, Result } from "effect"
 
 /** PC/SC return codes (pcsc-lite `pcsclite.h`, Windows `winerror.h`: the same values). */
@@ -125,24 +125,14 @@ const messageOf = (cause: unknown): string => {
   }
 }
 
-const isControl = (code: number) => code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029
-
-/** Bytes written out in text: 8+ hex digits, 4+ digits, or 4+ numbers in a list ("49,50,51,52", "31 32 33 34"). */
-const BYTES_IN_TEXT = /[0-9A-Fa-f]{8,}|\d{4,}|(?:(?:0x)?[0-9A-Fa-f]{1,3}[\s,;:.-]+){3,}(?:0x)?[0-9A-Fa-f]{1,3}/g
-
 /**
- * How a binding's own message is shown: at most 160 characters on one line, with bytes written out in it (runs of
- * digits or hex digits, lists of numbers) replaced by "…". The binding is untrusted and its message is free text:
- * one that echoes the command would otherwise put the APDU's data (a PIN, a card number) into the error. The SCARD
- * code is shown separately.
+ * How a binding's own message is shown: the core's `describeCause` (one line, at most 160 characters, bytes written
+ * out in it replaced by "…"), the same masking every transport applies. The binding is untrusted and its message is
+ * free text: one that echoes the command would otherwise put the APDU's data (a PIN, a card number) into the error.
+ * The messages PC/SC itself uses pass as they are; the SCARD code is shown separately.
  */
-export const shownMessage = (message: string): string => {
-  if (knownMessage(message) !== undefined) return message
-  const line = Array.from(message, (c) => (isControl(c.codePointAt(0)!) ? " " : c))
-    .join("")
-    .replace(BYTES_IN_TEXT, "…")
-  return line.length > 160 ? `${line.slice(0, 159)}…` : line
-}
+export const shownMessage = (message: string): string =>
+  knownMessage(message) !== undefined ? message : describeCause(message)
 
 /** A name from PC/SC (untrusted) as a message shows it: JSON-quoted, at most 100 characters. */
 export const shownName = (name: string): string => JSON.stringify(name.length > 100 ? `${name.slice(0, 99)}…` : name)

@@ -17,30 +17,6 @@ type Capabilities = CardTransport.Capabilities
 
 const io = (detail: string) => new CardTransport.TransportError({ reason: "Io", detail })
 
-const isControl = (code: number) => code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029
-
-/** Bytes written out in text: 8+ hex digits, 4+ digits, or 4+ numbers in a list ("49,50,51,52", "31 32 33 34"). */
-const BYTES_IN_TEXT = /[0-9A-Fa-f]{8,}|\d{4,}|(?:(?:0x)?[0-9A-Fa-f]{1,3}[\s,;:.-]+){3,}(?:0x)?[0-9A-Fa-f]{1,3}/g
-
-/**
- * What a bridge threw, for a message: its text on one line, at most 160 characters, with bytes written out in it
- * (runs of digits or hex digits, lists of numbers) replaced by "…". A bridge that echoes the command would otherwise put the APDU's data (a PIN,
- * a card number) into the error.
- */
-const shown = (cause: unknown): string => {
-  let text: string
-  try {
-    const message = typeof cause === "object" && cause !== null ? (cause as { message?: unknown }).message : undefined
-    text = typeof message === "string" ? message : String(cause)
-  } catch {
-    text = "an error without a message"
-  }
-  const line = Array.from(text, (c) => (isControl(c.codePointAt(0)!) ? " " : c))
-    .join("")
-    .replace(BYTES_IN_TEXT, "…")
-  return line.length > 160 ? `${line.slice(0, 159)}…` : line
-}
-
 const isCount = (value: unknown, min: number, max: number): value is number =>
   typeof value === "number" && Number.isInteger(value) && value >= min && value <= max
 
@@ -83,7 +59,8 @@ const pipe = (
       return Effect.tryPromise({
         // `async` turns a synchronous throw, or a plain value instead of a promise, into the same path
         try: async () => transceive(command),
-        catch: (cause) => io(`${route}: the bridge failed: ${shown(cause)}`)
+        // The core's masking: a bridge echoing the command must not put its data (a PIN) into the error.
+        catch: (cause) => io(`${route}: the bridge failed: ${CardTransport.describeCause(cause)}`)
       }).pipe(
         Effect.flatMap((answer) => {
           const bytes = toBytes(answer)
