@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import { AsnParser } from "@peculiar/asn1-schema"
-import { CRLDistributionPoints, ReasonFlags, TBSCertificate } from "@peculiar/asn1-x509"
+import { CRLDistributionPoints, ReasonFlags } from "@peculiar/asn1-x509"
 import { Effect } from "effect"
 import * as Crl from "./Crl.js"
 import type { CrlParseError } from "./Errors.js"
@@ -71,9 +71,6 @@ interface DistributionPoint {
   readonly crlIssuer: boolean
 }
 
-/** The certificate issuer's Name, read again from the signed bytes (`ParsedCertificate` keeps it as text only). */
-const issuerName = (cert: ParsedCertificate) => AsnParser.parse(cert.tbs, TBSCertificate).issuer
-
 /**
  * The certificate's distribution points (RFC 5280 §4.2.1.13). A name relative to the CRL issuer is appended to the
  * certificate issuer's name (without cRLIssuer, the certificate's issuer issues the CRL). A certificate without the
@@ -84,9 +81,7 @@ const distributionPoints = (cert: ParsedCertificate, named: boolean): ReadonlyAr
   try {
     const ext = cert.extensions.find((e) => e.oid === "2.5.29.31")
     if (ext === undefined)
-      return [
-        { names: named ? [directoryNameKey(issuerName(cert))] : undefined, reasons: allReasons, crlIssuer: false }
-      ]
+      return [{ names: named ? [directoryNameKey(cert.issuerName)] : undefined, reasons: allReasons, crlIssuer: false }]
     return AsnParser.parse(ext.value, CRLDistributionPoints).map((dp) => {
       const crlIssuer = dp.cRLIssuer !== undefined
       const relative = dp.distributionPoint?.nameRelativeToCRLIssuer
@@ -94,7 +89,7 @@ const distributionPoints = (cert: ParsedCertificate, named: boolean): ReadonlyAr
         !named || crlIssuer
           ? undefined
           : relative !== undefined
-            ? [directoryNameKey([...issuerName(cert), relative])]
+            ? [directoryNameKey([...cert.issuerName, relative])]
             : dp.distributionPoint?.fullName?.map(generalNameKey)
       return { names, reasons: dp.reasons === undefined ? allReasons : dp.reasons.toNumber(), crlIssuer }
     })

@@ -77,6 +77,8 @@ export interface ParsedCertificate {
   /** Canonical forms (attribute OIDs and values) used to match an issuer to a subject. */
   readonly subjectKey: string
   readonly issuerKey: string
+  /** @internal The issuer Name as decoded, for RFC 5280 §7 comparisons (distribution point names). */
+  readonly issuerName: Name
   readonly notBefore: Date
   readonly notAfter: Date
   /** `undefined` when the key algorithm or curve is not supported (the certificate can then sign nothing here). */
@@ -394,6 +396,7 @@ const parseUncached = (input: Uint8Array): ParsedCertificate | CertificateParseE
     issuer: nameString(tbsCert.issuer),
     subjectKey: nameKey(tbsCert.subject),
     issuerKey: nameKey(tbsCert.issuer),
+    issuerName: tbsCert.issuer,
     notBefore: tbsCert.validity.notBefore.getTime(),
     notAfter: tbsCert.validity.notAfter.getTime(),
     publicKey,
