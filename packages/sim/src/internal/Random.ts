@@ -75,10 +75,10 @@ export const checkScript = (
 
 export const make = (options: {
   readonly seed?: number | string | undefined
-  /** Already validated by the card ({@link checkScript}). */
+  /** What {@link checkScript} returned: validated, and already copies of the caller's arrays. */
   readonly script?: ReadonlyArray<Uint8Array> | undefined
 }): RandomSource => {
-  const queue = (options.script ?? []).map((bytes) => Uint8Array.from(bytes))
+  const queue = [...(options.script ?? [])]
   const fallback = options.seed === undefined ? fresh : seeded(options.seed)
   let consumed = 0
   return {
