@@ -94,31 +94,43 @@ export const describeCause = (cause: unknown): string => {
 /**
  * A transport over any promise-returning transceive function: a React Native or Capacitor IsoDep handler, a
  * WebSocket bridge, a Web Smart Card connection. What it throws or rejects with becomes `TransportError` `Io` (its
- * message masked, see `describeCause`); what it answers must be bytes ending in a status word, else the same.
+ * message masked, see `describeCause`); what it answers must be bytes ending in a status word, no longer than
+ * `capabilities` allow, else the same. (`@jpcard/transport-webnfc`'s `Adapters.fromTransceive` is this one, with the
+ * arguments checked first.)
  */
 export const fromTransceive = (
   transceive: (command: Uint8Array) => Promise<Uint8Array>,
-  capabilities: Capabilities
+  capabilities: Capabilities,
+  /** A name for error details to start with: an adapter built on this one names itself, as the step a user sees. */
+  name?: string
 ): CardTransportShape =>
   make({
     capabilities,
     transmit: (command) =>
       Effect.tryPromise({
         try: () => Promise.resolve(transceive(command)) as Promise<unknown>,
-        catch: (cause) => new TransportError({ reason: "Io", detail: describeCause(cause) })
+        catch: (cause) =>
+          new TransportError({
+            reason: "Io",
+            detail: `${name === undefined ? "" : `${name}: `}${describeCause(cause)}`
+          })
       }).pipe(
-        Effect.flatMap((response) =>
-          response instanceof Uint8Array && response.length >= 2
-            ? Effect.succeed(response)
+        Effect.flatMap((response) => {
+          const problem = !(response instanceof Uint8Array)
+            ? `${response === null ? "null" : typeof response}, not bytes`
+            : response.length < 2
+              ? `${response.length} byte(s), without a status word`
+              : response.length > capabilities.maxResponseLength + 2
+                ? `${response.length} bytes, more than the ${capabilities.maxResponseLength + 2} its capabilities allow`
+                : undefined
+          return problem === undefined
+            ? Effect.succeed(response as Uint8Array)
             : Effect.fail(
                 new TransportError({
                   reason: "Io",
-                  detail:
-                    response instanceof Uint8Array
-                      ? `the transceive function answered ${response.length} byte(s), without a status word`
-                      : `the transceive function answered ${response === null ? "null" : typeof response}, not bytes`
+                  detail: `${name === undefined ? "" : `${name}: `}the transceive function answered ${problem}`
                 })
               )
-        )
+        })
       )
   })

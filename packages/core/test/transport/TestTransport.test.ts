@@ -127,6 +127,9 @@ describe("CardTransport", () => {
         assert.strictEqual(e.reason, "Io")
         assert.match(e.detail ?? "", /answered/)
       }
+      // Longer than the capabilities allow (256 data bytes and the status word on a short-only link).
+      const long = yield* io(async () => new Uint8Array(259).fill(0x90))
+      assert.include(long.detail ?? "", "259 bytes, more than the 258 its capabilities allow")
       // A synchronous throw, an object without a prototype (String() of it throws), a message echoing the command.
       const sync = yield* io(() => {
         throw new Error("bridge gone")
