@@ -7,7 +7,7 @@
  * | 1 | unexpected failure (a bug: please report it) | defects, errors of unknown kind |
  * | 2 | usage or input error: fix the command line, the value entered or the file given; refused before anything is sent to a card, except an output file that cannot be written (after the read) | command-line parse errors, a secret on the command line, a malformed card number / PIN / password / 照合番号B, a missing secret, a trust folder or CA file that is refused, a saved read that cannot be read, a file that cannot be read or written |
  * | 3 | card error: the card refused, answered wrongly, or is not the expected card | wrong card number, wrong PIN (`WrongPinError`), a locked PIN (`PinLockedError`), the last try refused without `--allow-last-try` (`LastTryRefusedError`), a card of another kind, malformed card data |
- * | 4 | reader error: no reader, no card, card removed, reader busy or unplugged, PC/SC not installed or not running, the virtual reader unreachable | `TransportError`, `VirtualReaderError` |
+ * | 4 | reader error: no reader, no card, several cards and no --reader before a PIN, card removed, reader busy or unplugged, PC/SC not installed or not running, the virtual reader unreachable | `TransportError`, `VirtualReaderError` |
  * | 5 | verification failed: the data did not prove genuine (the report says why) | `VerificationFailedError` |
  * | 130 | interrupted (Ctrl-C) | |
  *

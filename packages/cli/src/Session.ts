@@ -19,7 +19,7 @@ export const PcscBinding = Context.Reference<Layer.Layer<Pcsc.Pcsc, TransportErr
 export const readerFlags = {
   reader: Flag.String("reader").pipe(
     Flag.withDescription(
-      "the reader to use: its exact name or a part of it (case-insensitive), as `jpcard readers` lists them. Default: the only reader, or the first one holding a card"
+      "the reader to use: its exact name or a part of it (case-insensitive), as `jpcard readers` lists them. Default: the only reader, or the one holding a card (commands that send a PIN or password refuse to choose among several)"
     ),
     Flag.optional
   ),
@@ -38,16 +38,19 @@ export interface ReaderOptions {
 
 /**
  * Runs `effect` on one card session. Progress (which reader) goes to stderr. The session is released when `effect`
- * ends, whichever way.
+ * ends, whichever way. `sendsSecret`: the work sends a PIN, password or verification number; then, with no
+ * `--reader`, several readers holding a card is an error rather than the first one (a wrong card would lose a try).
  */
 export const onCard = <A, E, R>(
   effect: Effect.Effect<A, E, R>,
-  options: ReaderOptions
+  options: ReaderOptions,
+  { sendsSecret }: { readonly sendsSecret: boolean }
 ): Effect.Effect<A, E | TransportError, Exclude<R, CardTransport | PcscTransport.PcscSession>> =>
   Effect.gen(function* () {
     const binding = yield* PcscBinding
     const session = PcscTransport.layerFrom({
       reader: Option.getOrUndefined(options.reader),
+      whenSeveralCards: sendsSecret ? "fail" : "first",
       ...(options.wait > 0 ? { waitForCard: `${options.wait} seconds` } : {})
     }).pipe(Layer.provide(binding))
     if (options.wait > 0) yield* Effect.sync(() => console.error(`waiting up to ${options.wait} s for a card…`))

@@ -15,6 +15,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { MyNumberCard } from "@jpcard/sim"
 import * as Fixtures from "@jpcard/sim/fixtures/data"
+import { TestDriver } from "@jpcard/transport-pcsc"
 import { Jpki, Trust, X509 } from "@jpcard/verify"
 import { Effect } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
@@ -458,5 +459,48 @@ describe("jpcard jpki", () => {
       expect(missing.code).toBe(2)
       expect(commands).toEqual([])
     })
+  })
+})
+
+describe("several readers holding a card", () => {
+  const twoReaders = () => {
+    const first = recording(simCard())
+    const second = recording(MyNumberCard.make({ seed: 12 }))
+    const driver = TestDriver.make()
+    driver.addReader("Reader A")
+    driver.addReader("Reader B")
+    driver.insert("Reader A", first.card)
+    driver.insert("Reader B", second.card)
+    return { driver, first, second }
+  }
+
+  it("a command that sends a PIN refuses to choose (exit code 4) and sends nothing; --reader chooses", async () => {
+    const { driver, first, second } = twoReaders()
+    for (const args of [
+      ["read", "mynumber"],
+      ["jpki", "sign", "--key", "authentication", "--digest", "00".repeat(32)]
+    ]) {
+      const result = await run(args, { driver, env: { JPCARD_PIN: "1234" } })
+      expect(result.code, result.stderr).toBe(4)
+      expect(result.stderr).toMatch(/^jpcard: several readers hold a card .*--reader.*"Reader A", "Reader B"/m)
+      expect(first.commands).toEqual([])
+      expect(second.commands).toEqual([])
+    }
+    const chosen = await run(["read", "mynumber", "--reader", "Reader B", "--items", "basic"], {
+      driver,
+      env: { JPCARD_PIN: MyNumberCard.make({ seed: 12 }).pins.kenhojo }
+    })
+    expect(chosen.code, chosen.stderr).toBe(0)
+    expect(first.commands).toEqual([])
+    expect(second.verifiesWithData()).toHaveLength(1)
+  })
+
+  it("a command that sends no secret takes the first reader holding a card", async () => {
+    const { driver, first, second } = twoReaders()
+    const result = await run(["jpki", "pin-status"], { driver })
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stderr).toContain(`reader "Reader A"`)
+    expect(first.commands.length).toBeGreaterThan(0)
+    expect(second.commands).toEqual([])
   })
 })

@@ -44,11 +44,16 @@ import {
   type ShareMode,
   State
 } from "./Pcsc.js"
-import { chooseFrom, infoOf, type ReaderSelector, waitForCardOn } from "./Readers.js"
+import { chooseFrom, infoOf, type ReaderSelector, type WhenSeveralCards, waitForCardOn } from "./Readers.js"
 
 export interface SessionOptions {
   /** Which reader (exact name, part of a name, or a pattern). Default: the only reader, or the first with a card. */
   readonly reader?: ReaderSelector | undefined
+  /**
+   * Several readers (matching `reader`) holding a card: `"first"` (default) takes the first, `"fail"` is
+   * `AmbiguousReader`. Pass `"fail"` when the session will send a PIN: a PIN sent to the wrong card costs it a try.
+   */
+  readonly whenSeveralCards?: WhenSeveralCards | undefined
   /**
    * Default `exclusive`: a secure-messaging session must not be interleaved with another program's APDUs. A second
    * program asking for the same card then gets `SharingViolation`.
@@ -162,6 +167,8 @@ const checkOptions = (options: SessionOptions): Effect.Effect<void, TransportErr
     return bad("options.protocols", `a non-empty list of "T0", "T1", "RAW"`, options.protocols)
   if (!isOneOf(options.extendedLength, [true, false, "auto"]))
     return bad("options.extendedLength", `true, false or "auto"`, options.extendedLength)
+  if (!isOneOf(options.whenSeveralCards, ["first", "fail"]))
+    return bad("options.whenSeveralCards", `"first" or "fail"`, options.whenSeveralCards)
   if (!isOneOf(options.disposition, ["leave", "reset"]))
     return bad("options.disposition", `"leave" or "reset"`, options.disposition)
   return Effect.void
@@ -194,7 +201,7 @@ export const session = (options: SessionOptions = {}): Effect.Effect<Session, Tr
           )
     const ctx = yield* context
     const readers = (yield* ctx.listReaders).map(infoOf)
-    let reader = yield* Effect.fromResult(chooseFrom(readers, options.reader))
+    let reader = yield* Effect.fromResult(chooseFrom(readers, options.reader, options.whenSeveralCards ?? "first"))
     if (!reader.cardPresent && waitMs !== undefined) reader = yield* waitForCardOn(ctx, reader.name, waitMs)
     const name = reader.name
 

@@ -60,18 +60,29 @@ const quote = (names: ReadonlyArray<string>) =>
     : names.map(shownName).join(", ")
 
 /**
+ * Among several candidate readers holding a card: `"first"` takes the first of them (a dual-slot reader lists its SAM
+ * slot as a second reader holding a card), `"fail"` is `AmbiguousReader`. Choose `"fail"` before sending a PIN: a PIN
+ * sent to the wrong card costs that card a try.
+ */
+export type WhenSeveralCards = "first" | "fail"
+
+/**
  * Picks a reader from a list (pure): by exact name, else by case-insensitive substring (a string) or by pattern (a
- * RegExp); without a selector, any reader. Among several candidates, the first one holding a card wins, else the
- * first one. No candidate is `NoReader`, with the readers that exist in the message.
+ * RegExp); without a selector, any reader. Among several candidates, the one holding a card wins (several holding a
+ * card: see {@link WhenSeveralCards}, default `"first"`), else the first one. No candidate is `NoReader`, with the
+ * readers that exist in the message.
  */
 export const chooseFrom = (
   readers: ReadonlyArray<ReaderInfo>,
-  selector?: ReaderSelector
+  selector?: ReaderSelector,
+  whenSeveralCards: WhenSeveralCards = "first"
 ): Result.Result<ReaderInfo, TransportError> => {
   if (selector !== undefined && typeof selector !== "string" && !(selector instanceof RegExp))
     return Result.fail(
       invalidOption("Readers.choose", "the reader", "a reader name, part of one, or a RegExp", selector)
     )
+  if (whenSeveralCards !== "first" && whenSeveralCards !== "fail")
+    return Result.fail(invalidOption("Readers.choose", "whenSeveralCards", `"first" or "fail"`, whenSeveralCards))
   if (readers.length === 0)
     return Result.fail(new TransportError({ reason: "NoReader", detail: "PC/SC lists no reader" }))
   let candidates: ReadonlyArray<ReaderInfo> = readers
@@ -91,12 +102,23 @@ export const chooseFrom = (
         detail: `no reader matches ${typeof selector === "string" ? shownName(selector) : String(selector)}; readers: ${quote(readers.map((r) => r.name))}`
       })
     )
-  return Result.succeed(candidates.find((r) => r.cardPresent) ?? candidates[0]!)
+  const holding = candidates.filter((r) => r.cardPresent)
+  if (holding.length > 1 && whenSeveralCards === "fail")
+    return Result.fail(
+      new TransportError({
+        reason: "AmbiguousReader",
+        detail: `readers holding a card: ${quote(holding.map((r) => r.name))}`
+      })
+    )
+  return Result.succeed(holding[0] ?? candidates[0]!)
 }
 
 /** Chooses a reader among those connected now (see {@link chooseFrom}). */
-export const choose = (selector?: ReaderSelector): Effect.Effect<ReaderInfo, TransportError, Pcsc> =>
-  Effect.flatMap(list, (readers) => Effect.fromResult(chooseFrom(readers, selector)))
+export const choose = (
+  selector?: ReaderSelector,
+  options: { readonly whenSeveralCards?: WhenSeveralCards | undefined } = {}
+): Effect.Effect<ReaderInfo, TransportError, Pcsc> =>
+  Effect.flatMap(list, (readers) => Effect.fromResult(chooseFrom(readers, selector, options.whenSeveralCards)))
 
 /**
  * On an open context: waits until the reader holds a card (`NoCard` after `timeout`), or is gone

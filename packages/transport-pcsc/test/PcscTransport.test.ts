@@ -143,6 +143,36 @@ describe("PcscTransport.session", () => {
     })
   )
 
+  it.live("cards on two readers: the first, or AmbiguousReader before any connect when whenSeveralCards is fail", () =>
+    Effect.gen(function* () {
+      const { pcsc, binding } = setup()
+      pcsc.insert(R0, card())
+      pcsc.insert(R1, card())
+      const first = yield* Effect.scoped(PcscTransport.session()).pipe(Effect.provide(binding))
+      assert.strictEqual(first.reader, R0)
+      const connects = pcsc.log.filter((line) => line.startsWith("connect")).length
+      const error = errorOf(
+        yield* Effect.exit(
+          Effect.scoped(PcscTransport.session({ whenSeveralCards: "fail" })).pipe(Effect.provide(binding))
+        )
+      )
+      assert.strictEqual(error.reason, "AmbiguousReader")
+      assert.include(error.message, `"${R0}", "${R1}"`)
+      assert.match(error.message, /name the reader to use/)
+      assert.strictEqual(pcsc.log.filter((line) => line.startsWith("connect")).length, connects, "no card touched")
+      const named = yield* Effect.scoped(PcscTransport.session({ reader: R1, whenSeveralCards: "fail" })).pipe(
+        Effect.provide(binding)
+      )
+      assert.strictEqual(named.reader, R1)
+      const misspelt = errorOf(
+        yield* Effect.exit(
+          Effect.scoped(PcscTransport.session({ whenSeveralCards: "error" as never })).pipe(Effect.provide(binding))
+        )
+      )
+      assert.include(misspelt.message, "options.whenSeveralCards")
+    })
+  )
+
   it.live("the PC/SC service not running: NoReader telling how to start pcscd", () =>
     Effect.gen(function* () {
       const { pcsc, binding } = setup()

@@ -42,6 +42,21 @@ describe("Readers.chooseFrom", () => {
     assert.strictEqual(chosen(readers, /PICC/g), readers[0]!.name, "a global RegExp's lastIndex does not leak")
   })
 
+  it("several readers holding a card: the first, or AmbiguousReader when asked to fail", () => {
+    const two = [info("PICC 0", true), info("SAM 0", true), info("Empty")]
+    assert.strictEqual(chosen(two), "PICC 0")
+    const strict = (selector?: Readers.ReaderSelector) => {
+      const result = Readers.chooseFrom(two, selector, "fail")
+      return Result.isSuccess(result) ? result.success.name : `${result.failure.reason}: ${result.failure.detail}`
+    }
+    assert.strictEqual(strict(), `AmbiguousReader: readers holding a card: "PICC 0", "SAM 0"`)
+    assert.strictEqual(strict(" 0"), `AmbiguousReader: readers holding a card: "PICC 0", "SAM 0"`)
+    assert.strictEqual(strict("SAM"), "SAM 0", "a name that picks one reader is no longer ambiguous")
+    assert.strictEqual(Readers.chooseFrom([two[0]!, two[2]!], undefined, "fail").pipe(Result.getOrThrow).name, "PICC 0")
+    const bad = Readers.chooseFrom(two, undefined, "any" as never)
+    assert.isTrue(Result.isFailure(bad) && bad.failure.detail!.includes("whenSeveralCards"))
+  })
+
   it("nothing matching is NoReader naming the readers there are", () => {
     assert.strictEqual(
       chosen(readers, "Gemalto"),

@@ -137,7 +137,8 @@ const certs = Command.make(
       const crls = yield* readCrls(c.crl)
       const certificates = yield* onCard(
         MyNumber.Jpki.readCertificates({ signingPassword: password, allowLastTry: c.allowLastTry }),
-        c
+        c,
+        { sendsSecret: password !== undefined }
       )
       const out: Array<Record<string, unknown>> = []
       const issuers: Partial<Record<(typeof kinds)[number], string>> = {}
@@ -362,7 +363,8 @@ const sign = Command.make(
           const certificate = yield* MyNumber.Jpki.readCertificateFile(c.key)
           return { signature, certificate }
         }),
-        c
+        c,
+        { sendsSecret: true }
       )
       progress(
         `signed SHA-256 ${hex(digest).toLowerCase()} with ${keys[c.key].name}: RSASSA-PKCS1-v1_5 with SHA-256 (sha256WithRSAEncryption); it verifies with ${keys[c.key].certificate}`
@@ -424,7 +426,9 @@ const pinStatus = Command.make(
   (c) =>
     Effect.gen(function* () {
       yield* refuseOnCommandLine(c.args, [], "pin-status needs no secret")
-      const statuses = yield* onCard(c.all ? MyNumber.MyNumberCard.readPinStatus() : MyNumber.Jpki.readPinStatus(), c)
+      const statuses = yield* onCard(c.all ? MyNumber.MyNumberCard.readPinStatus() : MyNumber.Jpki.readPinStatus(), c, {
+        sendsSecret: false
+      })
       if (c.json) yield* Console.log(JSON.stringify(statuses, null, 2))
       else for (const status of statuses) yield* Console.log(describeStatus(status))
     })

@@ -82,7 +82,8 @@ const residence = Command.make(
           })
           return { reader: session.reader, card }
         }),
-        c
+        c,
+        { sendsSecret: false } // a wrong card number never locks a residence card (在留カード等仕様書 §4.2.2(2))
       )
       progress(`read: ${summary(card)}`)
 
@@ -274,7 +275,8 @@ const mynumber = Command.make(
           }
           return { reader: session.reader, kenhojo, kenkaku }
         }),
-        c
+        c,
+        { sendsSecret: true }
       )
 
       const { kenhojo, kenkaku } = read

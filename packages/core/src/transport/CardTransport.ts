@@ -22,6 +22,7 @@ export const extended: Capabilities = { extendedLength: true, maxResponseLength:
 
 export const TransportErrorReason = Schema.Literals([
   "NoReader",
+  "AmbiguousReader",
   "ReaderUnavailable",
   "NoCard",
   "CardRemoved",
@@ -35,6 +36,8 @@ export type TransportErrorReason = typeof TransportErrorReason.Type
 
 const advice: Record<TransportErrorReason, string> = {
   NoReader: "no card reader was found; connect a reader (a contactless reader for residence cards) and retry",
+  AmbiguousReader:
+    "several readers hold a card and none was named; name the reader to use (--reader in the CLI, the reader option in code) and retry",
   ReaderUnavailable: "the reader stopped answering or was unplugged; reconnect it and retry",
   NoCard: "no card is on the reader; place the card on the reader and retry",
   CardRemoved: "the card was removed or moved during the exchange; keep it still on the reader and read again",
