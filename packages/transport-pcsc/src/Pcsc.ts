@@ -15,9 +15,9 @@
  *
  * @since 0.1.0
  */
-import type { TransportError } from "@jpcard/core/transport/CardTransport"
-import { Context, Effect, Layer, type Scope } from "effect"
-import { notInstalled, type Operation, PcscFailure, toTransportError } from "./Errors.js"
+import { TransportError } from "@jpcard/core/transport/CardTransport"
+import { Context, Duration, Effect, Layer, type Scope } from "effect"
+import { notInstalled, type Operation, PcscFailure, shownName, toTransportError } from "./Errors.js"
 
 /** Transmission protocol of a connected card. */
 export type Protocol = "T0" | "T1" | "RAW"
@@ -321,10 +321,16 @@ export interface PcscContext {
   ) => Effect.Effect<ReadonlyArray<ReaderStatus> | "timeout", TransportError>
   /** The current state of one reader, or `undefined` if it is gone. */
   readonly readerStatus: (name: string) => Effect.Effect<ReaderStatus | undefined, TransportError>
+  /**
+   * Connects to the card in `reader`; `Timeout` after `timeoutMs` (default: no limit). A connection that completes
+   * after its caller gave up (the timeout, an interruption) is disconnected with a reset at once, so an abandoned
+   * `SCardConnect` never leaves the card held.
+   */
   readonly connect: (
     reader: string,
     shareMode: ShareMode,
-    protocols: ReadonlyArray<Protocol>
+    protocols: ReadonlyArray<Protocol>,
+    timeoutMs?: number
   ) => Effect.Effect<DriverCard, TransportError>
 }
 
@@ -461,7 +467,47 @@ export const context: Effect.Effect<PcscContext, TransportError, Pcsc | Scope.Sc
     listReaders,
     statusChange,
     readerStatus: (name) => Effect.map(listReaders, (readers) => readers.find((r) => r.name === name)),
-    connect: (reader, shareMode, protocols) =>
-      fromRun("connect", reader, async () => driverCard(await raw.connect(reader, shareMode, protocols)))
+    connect: (reader, shareMode, protocols, timeoutMs = Number.POSITIVE_INFINITY) =>
+      Effect.tryPromise({
+        try: (signal) =>
+          new Promise<DriverCard>((resolve, reject) => {
+            let abandoned = false
+            const giveUp = () => {
+              abandoned = true
+              clearTimeout(timer)
+            }
+            const timer = Number.isFinite(timeoutMs)
+              ? setTimeout(() => {
+                  giveUp()
+                  reject(
+                    new TransportError({
+                      reason: "Timeout",
+                      detail: `no connection to the card on ${shownName(reader)} within ${Duration.format(Duration.millis(timeoutMs))}`
+                    })
+                  )
+                }, timeoutMs)
+              : undefined
+            signal.addEventListener("abort", giveUp, { once: true })
+            run("connect", reader, async () => {
+              if (abandoned) throw new PcscFailure("SCARD_E_CANCELLED", "the connect was given up before it began")
+              const card = driverCard(await raw.connect(reader, shareMode, protocols))
+              // Still inside this call's turn: nothing else on the context runs before the handle is let go.
+              if (abandoned) await Promise.resolve(card.disconnect("reset")).catch(() => undefined)
+              return card
+            }).then(
+              (card) => {
+                signal.removeEventListener("abort", giveUp)
+                clearTimeout(timer)
+                if (!abandoned) resolve(card)
+              },
+              (error: unknown) => {
+                signal.removeEventListener("abort", giveUp)
+                clearTimeout(timer)
+                if (!abandoned) reject(error)
+              }
+            )
+          }),
+        catch: (error) => error as TransportError
+      })
   }
 })

@@ -61,7 +61,10 @@ export interface SessionOptions {
   readonly shareMode?: ShareMode | undefined
   /** Protocols to accept. Default T=0 and T=1 (contactless cards are always T=1). */
   readonly protocols?: ReadonlyArray<Protocol> | undefined
-  /** Per-APDU limit; after it the exchange fails with `Timeout` and the session is given up. Default 30 s. */
+  /**
+   * Per-APDU limit; after it the exchange fails with `Timeout` and the session is given up. Default 30 s. The connect
+   * and the reader's capability request have the same limit.
+   */
   readonly timeout?: Duration.Input | undefined
   /** Wait this long for a card when the reader is empty (default 0: fail with `NoCard` at once). */
   readonly waitForCard?: Duration.Input | undefined
@@ -227,7 +230,7 @@ export const session = (options: SessionOptions = {}): Effect.Effect<Session, Tr
     let broken: TransportError | undefined
 
     const card = yield* Effect.acquireRelease(
-      ctx.connect(name, shareMode, options.protocols ?? ["T0", "T1"]),
+      ctx.connect(name, shareMode, options.protocols ?? ["T0", "T1"], timeoutMs),
       (card, exit) =>
         Effect.gen(function* () {
           if (!(yield* Effect.promise(() => ctx.settled()))) {
@@ -248,7 +251,21 @@ export const session = (options: SessionOptions = {}): Effect.Effect<Session, Tr
         })
     )
 
-    const decided = yield* Effect.promise(() => decideCapabilities(ctx, name, card, options.extendedLength ?? "auto"))
+    // The probe is a native call like a transmit: a reader that never answers it must not hang the session.
+    const decided = yield* Effect.promise(() =>
+      decideCapabilities(ctx, name, card, options.extendedLength ?? "auto")
+    ).pipe(
+      Effect.timeoutOrElse({
+        duration: timeoutMs,
+        orElse: () =>
+          Effect.fail(
+            new TransportError({
+              reason: "Timeout",
+              detail: `the reader ${shownName(name)} did not answer its capability request (PC/SC part 10) within ${Duration.format(Duration.millis(timeoutMs))}; extendedLength true or false skips it`
+            })
+          )
+      })
+    )
     const maxRecvLength = decided.capabilities.maxResponseLength + 2
 
     const classify = (error: TransportError): Effect.Effect<TransportError> =>

@@ -44,6 +44,7 @@ export interface TestReaderOptions {
 }
 
 type Failure = ScardName | { readonly hang: true }
+type FailingOperation = "transmit" | "connect" | "control"
 
 interface ReaderModel {
   readonly name: string
@@ -54,7 +55,7 @@ interface ReaderModel {
   events: number
   exclusive: number | undefined
   shared: Set<number>
-  failures: Array<{ readonly operation: "transmit" | "connect"; readonly failure: Failure }>
+  failures: Array<{ readonly operation: FailingOperation; readonly failure: Failure }>
 }
 
 export interface TestDriver extends Driver {
@@ -63,8 +64,11 @@ export interface TestDriver extends Driver {
   removeReader(name: string): void
   insert(reader: string, card: TestCard): void
   remove(reader: string): void
-  /** The next transmit (or connect) on this reader fails with this code, or never answers (`{ hang: true }`). */
-  failNext(reader: string, operation: "transmit" | "connect", failure: Failure): void
+  /**
+   * The next transmit, connect or control call on this reader fails with this code, or does not answer
+   * (`{ hang: true }`) until {@link releaseHung}.
+   */
+  failNext(reader: string, operation: FailingOperation, failure: Failure): void
   /** When false, `establish` fails with `SCARD_E_NO_SERVICE`. */
   serviceRunning: boolean
   /** `connect`, `disconnect <disposition>`, `transmit`, `release` lines, in order. */
@@ -75,7 +79,10 @@ export interface TestDriver extends Driver {
   openContexts(): number
   /** APDUs transmitted so far (all readers). */
   transmitted(): number
-  /** Settles every hung transmit with `SCARD_E_NOT_TRANSACTED` (for test clean-up). */
+  /**
+   * Lets every hung call go on: a hung transmit or control call fails with `SCARD_E_NOT_TRANSACTED`, a hung connect
+   * connects (as a slow `SCardConnect` that finally succeeds).
+   */
   releaseHung(): void
 }
 
@@ -88,6 +95,7 @@ export const make = (): TestDriver => {
   const log: Array<string> = []
   const waiters = new Set<() => void>()
   const hung = new Set<(error: PcscFailure) => void>()
+  const hungConnects = new Set<() => void>()
   let handles = 0
   let contexts = 0
   let nextHandle = 1
@@ -117,7 +125,7 @@ export const make = (): TestDriver => {
     atr: readers.get(name)?.card?.atr.slice()
   })
 
-  const takeFailure = (reader: ReaderModel, operation: "transmit" | "connect"): Failure | undefined => {
+  const takeFailure = (reader: ReaderModel, operation: FailingOperation): Failure | undefined => {
     const index = reader.failures.findIndex((f) => f.operation === operation)
     if (index < 0) return undefined
     return reader.failures.splice(index, 1)[0]!.failure
@@ -134,6 +142,8 @@ export const make = (): TestDriver => {
     releaseHung: () => {
       for (const reject of [...hung]) reject(fail("SCARD_E_NOT_TRANSACTED"))
       hung.clear()
+      for (const proceed of [...hungConnects]) proceed()
+      hungConnects.clear()
     },
     addReader: (name, options = {}) => {
       readers.set(name, {
@@ -229,6 +239,7 @@ export const make = (): TestDriver => {
           if (reader === undefined) throw fail("SCARD_E_UNKNOWN_READER")
           const injected = takeFailure(reader, "connect")
           if (injected !== undefined && typeof injected === "string") throw fail(injected)
+          if (injected !== undefined) await new Promise<void>((proceed) => hungConnects.add(proceed))
           if (reader.card === undefined) throw fail("SCARD_E_NO_SMARTCARD")
           if (reader.exclusive !== undefined) throw fail("SCARD_E_SHARING_VIOLATION")
           if (shareMode === "exclusive" && reader.shared.size > 0) throw fail("SCARD_E_SHARING_VIOLATION")
@@ -274,6 +285,11 @@ export const make = (): TestDriver => {
               }),
             control: async (code, _data) => {
               const current = alive()
+              const failure = takeFailure(current, "control")
+              if (failure !== undefined) {
+                if (typeof failure === "string") throw fail(failure)
+                await new Promise<never>((_, reject) => hung.add(reject))
+              }
               const max = current.options.maxApduDataSize
               if (max === undefined) throw fail("SCARD_E_UNSUPPORTED_FEATURE")
               const propertiesCode = IOCTL_BASE + 0x3500

@@ -120,6 +120,61 @@ describe("PcscTransport.session", () => {
     })
   )
 
+  it.live("a connect that does not answer: Timeout; when it connects late the card is reset and let go", () =>
+    Effect.gen(function* () {
+      const { pcsc, onR0 } = setup()
+      const c = card()
+      pcsc.insert(R0, c)
+      pcsc.failNext(R0, "connect", { hang: true })
+      const fiber = yield* Effect.forkChild(Effect.exit(onR0(() => Effect.void, { timeout: "50 millis" })))
+      yield* Effect.sleep(150)
+      assert.strictEqual(pcsc.openHandles(), 0, "still connecting")
+      pcsc.releaseHung() // SCardConnect finally returns
+      const error = errorOf(yield* Fiber.join(fiber))
+      assert.strictEqual(error.reason, "Timeout")
+      assert.include(error.message, `no connection to the card on "${R0}" within 50ms`)
+      assert.deepStrictEqual(pcsc.log, [`connect ${R0} exclusive`, `disconnect ${R0} reset`, "release"])
+      assert.strictEqual(pcsc.openHandles(), 0)
+      assert.strictEqual(pcsc.openContexts(), 0)
+    })
+  )
+
+  it.live("interrupted while connecting: a connection made afterwards is reset and let go", () =>
+    Effect.gen(function* () {
+      const { pcsc, onR0 } = setup()
+      pcsc.insert(R0, card())
+      pcsc.failNext(R0, "connect", { hang: true })
+      const fiber = yield* Effect.forkChild(onR0(() => Effect.void))
+      yield* Effect.sleep(20)
+      const interrupting = yield* Effect.forkChild(Fiber.interrupt(fiber))
+      yield* Effect.sleep(20)
+      pcsc.releaseHung()
+      yield* Fiber.join(interrupting)
+      assert.deepStrictEqual(pcsc.log, [`connect ${R0} exclusive`, `disconnect ${R0} reset`, "release"])
+      assert.strictEqual(pcsc.openHandles(), 0)
+      assert.strictEqual(pcsc.openContexts(), 0)
+    })
+  )
+
+  it.live("a reader that does not answer the capability request: Timeout naming it; the card is reset", () =>
+    Effect.gen(function* () {
+      const { pcsc, onR0 } = setup({ maxApduDataSize: 1024 })
+      pcsc.insert(R0, card())
+      pcsc.failNext(R0, "control", { hang: true })
+      const fiber = yield* Effect.forkChild(Effect.exit(onR0(() => Effect.void, { timeout: "50 millis" })))
+      yield* Effect.sleep(150)
+      pcsc.releaseHung()
+      const error = errorOf(yield* Fiber.join(fiber))
+      assert.strictEqual(error.reason, "Timeout")
+      assert.include(error.message, "capability request")
+      assert.include(error.message, "extendedLength true or false skips it")
+      assert.deepStrictEqual(pcsc.log, [`connect ${R0} exclusive`, `disconnect ${R0} reset`, "release"])
+      assert.strictEqual(pcsc.openHandles(), 0)
+      const skipped = yield* onR0((s) => Effect.succeed(s.extendedLengthSource), { extendedLength: false })
+      assert.strictEqual(skipped, "option")
+    })
+  )
+
   it.live("no reader: NoReader; no card: NoCard; unknown selector: NoReader listing the readers", () =>
     Effect.gen(function* () {
       const empty = TestDriver.make()
