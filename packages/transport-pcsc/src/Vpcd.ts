@@ -168,6 +168,11 @@ export interface Listener {
   insert(card: SimulatedCard, options?: AttachOptions): void
   /** The current connection, if vpcd is connected. */
   readonly current: () => CardLink | undefined
+  /**
+   * The last error the listening socket reported after it started (an `accept` failing for want of file
+   * descriptors, …), if any. Such an error leaves the listener running: the next connection may well succeed.
+   */
+  readonly lastError: () => VpcdError | undefined
   /** Closes the listener and the current connection. */
   close(): Promise<void>
 }
@@ -201,20 +206,26 @@ export const listen = (
       }
       current = link(socket, next.card, next.options)
     })
-    const failed = (error: unknown) =>
-      reject(
-        new VpcdError({
-          reason: "Listen",
-          detail: `cannot listen on ${host}:${String(options.port)}: ${describe(error)}`
-        })
-      )
-    server.once("error", failed)
+    let listening = false
+    let lastError: VpcdError | undefined
+    const failed = (error: unknown) => {
+      const failure = new VpcdError({
+        reason: "Listen",
+        detail: `${listening ? "the listener" : "cannot listen"} on ${host}:${String(options.port)}: ${describe(error)}`
+      })
+      if (listening) lastError = failure
+      else reject(failure)
+    }
+    // Kept for the listener's life: an 'error' event without a listener would end the whole process.
+    server.on("error", failed)
     try {
       server.listen(options.port, host, () => {
+        listening = true
         const address = server.address() as net.AddressInfo
         resolve({
           host,
           port: address.port,
+          lastError: () => lastError,
           insert: (c, o = {}) => {
             next = { card: c, options: o }
           },

@@ -119,6 +119,30 @@ describe("Vpcd.listen (reversed mode: vpcd connects)", () => {
     assert.isUndefined(listener.current())
   })
 
+  it("an error the listening socket reports later (accept EMFILE) is kept, never thrown: the listener goes on", async () => {
+    const servers: Array<net.Server> = []
+    const listen = net.Server.prototype.listen
+    net.Server.prototype.listen = function (this: net.Server, ...args: Array<unknown>) {
+      servers.push(this)
+      return (listen as (...a: Array<unknown>) => net.Server).apply(this, args)
+    } as typeof listen
+    let listener: Vpcd.Listener
+    try {
+      listener = await Vpcd.listen(card(), { port: 0 })
+    } finally {
+      net.Server.prototype.listen = listen
+    }
+    assert.strictEqual(servers.length, 1)
+    assert.isUndefined(listener.lastError())
+    // With no 'error' listener, emit would throw here (in a real server: an uncaught exception ending the process).
+    servers[0]!.emit("error", Object.assign(new Error("accept EMFILE"), { code: "EMFILE" }))
+    assert.match(listener.lastError()?.message ?? "", /the listener on 127\.0\.0\.1:0: .*EMFILE/)
+    const peer = vpcdPeer(net.connect(listener.port, "127.0.0.1"))
+    peer.send(Uint8Array.of(0x04))
+    assert.strictEqual(await peer.next(), "3B80800101")
+    await listener.close()
+  })
+
   it("with no card set, a connection is closed at once", async () => {
     const listener = await Vpcd.listen(undefined, { port: 0 })
     const socket = net.connect(listener.port, "127.0.0.1")
