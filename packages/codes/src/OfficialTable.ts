@@ -429,7 +429,9 @@ export const parseCsv = (
   options?: DecodeOptions
 ): Effect.Effect<OfficialTable, OfficialTableError> =>
   Effect.flatMap(toText("csv", content, options), (text) => {
-    const { records, problems } = readCsv(text)
+    const { records: read, problems } = readCsv(text)
+    // A row of empty cells (`,,,`) is a blank row of the spreadsheet the file was saved from, like an empty line.
+    const records = read.filter((record) => record.fields.some((field) => field.trim() !== ""))
     const [header, ...rows] = records
     if (header === undefined) {
       if (problems.length === 0)

@@ -50,6 +50,25 @@ describe("OfficialTable.parseCsv", () => {
     })
   )
 
+  it.effect(
+    "rows of empty cells (a spreadsheet's blank rows, before the header too) are skipped like blank lines",
+    () =>
+      Effect.gen(function* () {
+        const csv = ',,,\nkind,code,ja,en\n,,,\n"", ,\t,\nnationality,PAK,パキスタン,Pakistan\n,,,\n'
+        const table = yield* OfficialTable.parseCsv(csv)
+        assert.deepStrictEqual(
+          table.entries.map((e) => [e.code, e.at]),
+          [["PAK", "line 5"]]
+        )
+        const onlyBlank = yield* Effect.flip(OfficialTable.parseCsv(",,\n,,\n"))
+        assert.deepStrictEqual(problemsOf(onlyBlank), [
+          [undefined, 'the file is empty: it needs a header line "kind,code,ja,en,key" and entries']
+        ])
+        const partly = yield* Effect.flip(OfficialTable.parseCsv("kind,code,ja\n,PAK,\n"))
+        assert.strictEqual(problemsOf(partly).length, 2, "a row with any cell filled is still an entry to check")
+      })
+  )
+
   it.effect("a malformed line is reported with its line number", () =>
     Effect.gen(function* () {
       const csv = "kind,code,ja\nnationality,PAK,パキスタン\n\nnationality,ABCD,長すぎる\n"
