@@ -122,3 +122,26 @@ export const requireArgument = (
 
 /** A field of what may not be an object (a JavaScript caller's `null` or number): `undefined` when it is not. */
 export const fieldOf = (value: unknown, name: string): unknown => (isRecord(value) ? value[name] : undefined)
+
+const bytesOrAbsent: Check = { expected: "bytes (a Uint8Array) or absent", is: (value) => value instanceof Uint8Array }
+
+/**
+ * Files as a reader returns them: an object whose named fields, where present and not `undefined`, are bytes. What a
+ * server decoded from a network message may be anything; a parser handed a string for a file must say so, not throw.
+ */
+export const requireFiles = (
+  step: string,
+  files: unknown,
+  names: ReadonlyArray<string>,
+  argument = "raw"
+): Effect.Effect<void, InvalidArgumentError> =>
+  isRecord(files)
+    ? requireOptions(step, files, Object.fromEntries(names.map((name) => [name, bytesOrAbsent])), argument)
+    : Effect.fail(
+        new InvalidArgumentError({
+          step,
+          argument,
+          expected: "the files a read returned (an object)",
+          got: kindOf(files)
+        })
+      )

@@ -8,7 +8,7 @@ import { Effect, Result, Schema } from "effect"
 import * as Input from "../Input.js"
 import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarDate.js"
 import * as Tlv from "../tlv/Tlv.js"
-import type { Detection } from "./Detect.js"
+import { type Detection, detectionCheck } from "./Detect.js"
 import { CardDataError } from "./Errors.js"
 import { type aid, type FileSpec, type Gen1File, gen1, gen1Files } from "./Files.js"
 import { readEach, readEf, requireReadArguments } from "./ReadEach.js"
@@ -232,8 +232,24 @@ const parseSignature = (data: Uint8Array) => {
   )
 }
 
-/** Parses the files that were read into the domain model. A malformed file is a `CardDataError` naming it. */
-export const parse = (detection: Detection, raw: RawFiles): Effect.Effect<ResidenceCardGen1, CardDataError> =>
+/**
+ * Parses the files that were read into the domain model. A malformed file is a `CardDataError` naming it; a
+ * detection or files of the wrong shape (e.g. decoded from a network message) an `InvalidArgumentError`.
+ */
+export const parse = (
+  detection: Detection,
+  raw: RawFiles
+): Effect.Effect<ResidenceCardGen1, CardDataError | Input.InvalidArgumentError> =>
+  Effect.andThen(
+    Effect.andThen(
+      Input.requireArgument("residence.gen1.parse", "detection", detection, detectionCheck),
+      Input.requireFiles("residence.gen1.parse", raw, gen1Files)
+    ),
+    // Suspended: `Result.gen` runs when built, and must not before the checks passed.
+    Effect.suspend(() => parseChecked(detection, raw))
+  )
+
+const parseChecked = (detection: Detection, raw: RawFiles): Effect.Effect<ResidenceCardGen1, CardDataError> =>
   Effect.fromResult(
     Result.gen(function* () {
       const cardType = detection.cardType

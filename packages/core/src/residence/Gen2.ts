@@ -20,7 +20,7 @@ import { Effect, Option, Result, Schema } from "effect"
 import * as Input from "../Input.js"
 import { type CalendarDate, CalendarDateFromYyyymmdd } from "../schema/CalendarDate.js"
 import * as Tlv from "../tlv/Tlv.js"
-import type { Detection } from "./Detect.js"
+import { type Detection, detectionCheck } from "./Detect.js"
 import { CardDataError } from "./Errors.js"
 import { type Gen2File, gen2, gen2AllFiles, gen2Files, gen2Size } from "./Files.js"
 import { readEach, readEf, requireReadArguments } from "./ReadEach.js"
@@ -346,8 +346,14 @@ const parseCardNumber = (data: Uint8Array) =>
  * official table a licensed user loaded), else through the public tables; an unknown code never fails: it comes back
  * raw. A malformed field is a `CardDataError` naming it, never its value.
  */
-export const parse = (detection: Detection, raw: RawFiles): Effect.Effect<ResidenceCardGen2, CardDataError> =>
+export const parse = (
+  detection: Detection,
+  raw: RawFiles
+): Effect.Effect<ResidenceCardGen2, CardDataError | Input.InvalidArgumentError> =>
   Effect.gen(function* () {
+    // A detection or files of the wrong shape (decoded from a network message, …): a typed error, never a TypeError.
+    yield* Input.requireArgument("residence.gen2.parse", "detection", detection, detectionCheck)
+    yield* Input.requireFiles("residence.gen2.parse", raw, gen2AllFiles)
     const provided = yield* Effect.serviceOption(CodeTables.CodeTables)
     const tables = Option.getOrElse(provided, CodeTables.makePublic)
     return yield* Effect.fromResult(

@@ -153,7 +153,36 @@ const entryPoints: ReadonlyArray<EntryPoint> = [
     card: gen1Card,
     call: (v) => ResidenceCard.parse(gen1Detection, v as never),
     kind: "required",
-    wrong: []
+    // Files decoded from a network message by a server: a file that is not bytes is the caller's, not the card's.
+    wrong: [{ faceImage: "x" }, { frontImage: {} }, { renewalApplication: "abc" }, { signature: [1, 2] }]
+  },
+  {
+    name: "ResidenceGen1.parse detection",
+    card: gen1Card,
+    call: (v) => Gen1.parse(v as never, {}),
+    kind: "required",
+    wrong: [{ specVersion: "0001", cardType: 1, generation: 1 }, {}]
+  },
+  {
+    name: "ResidenceGen1.parse raw files",
+    card: gen1Card,
+    call: (v) => Gen1.parse(gen1Detection, v as never),
+    kind: "required",
+    wrong: [{ faceImage: 3 }, { address: new ArrayBuffer(4) }, { renewalApplication: "1" }]
+  },
+  {
+    name: "ResidenceGen2.parse detection",
+    card: gen2Card,
+    call: (v) => Gen2.parse(v as never, {}),
+    kind: "required",
+    wrong: [{ specVersion: "0001", cardType: "05", generation: "2" }]
+  },
+  {
+    name: "ResidenceGen2.parse raw files",
+    card: gen2Card,
+    call: (v) => Gen2.parse(gen2Detection, v as never),
+    kind: "required",
+    wrong: [{ renewalApplication: "abc" }, { nameAndFace: [0] }, { cardNumber: 12 }]
   },
   {
     name: "ResidenceGen1.readFiles options",
