@@ -166,7 +166,7 @@ export const fromIsoDep = (handler: IsoDepHandler, options: IsoDepOptions): Card
 
 /** The part of a Web Smart Card API connection (WICG web-smart-card, Isolated Web Apps) the transport uses. */
 export interface SmartCardConnection {
-  readonly transmit: (data: BufferSource) => Promise<ArrayBuffer>
+  readonly transmit: (data: ArrayBuffer | ArrayBufferView) => Promise<ArrayBuffer>
 }
 
 /** An `ArrayBuffer` (or a view of one) as a copy, or `undefined`. `new Uint8Array(5)` would be five zero bytes. */
