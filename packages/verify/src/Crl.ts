@@ -10,6 +10,7 @@ import { CertificateList, CRLReason, IssuingDistributionPoint } from "@peculiar/
 import * as asn1js from "asn1js"
 import { Effect } from "effect"
 import { CrlParseError } from "./Errors.js"
+import { kindOf } from "./internal/args.js"
 import { isAllZero, looksLikePem, pemBlocks, stripLeadingZeros, toHex } from "./internal/bytes.js"
 import { directoryNameKey, generalNameKey } from "./internal/names.js"
 import { algorithmFor, berQuirks, nameKey, nameString, type SignatureAlgorithm, structure } from "./X509.js"
@@ -175,7 +176,14 @@ const parseUnsafe = (input: Uint8Array): ParsedCrl => {
 
 /** Parses a CRL (DER, or PEM `X509 CRL`); `CrlParseError` when it is not one. */
 export const parse = (bytes: Uint8Array): Effect.Effect<ParsedCrl, CrlParseError> =>
-  Effect.try({
-    try: () => parseUnsafe(bytes),
-    catch: (e) => new CrlParseError({ detail: e instanceof Error ? e.message : String(e) })
-  })
+  // Not bytes (a JavaScript caller's string or `null`): said so, instead of the TypeError it threw inside.
+  !(bytes instanceof Uint8Array)
+    ? Effect.fail(
+        new CrlParseError({
+          detail: `Crl.parse: the CRL must be bytes (a Uint8Array of DER, or of PEM text), got ${kindOf(bytes)}; fix the call`
+        })
+      )
+    : Effect.try({
+        try: () => parseUnsafe(bytes),
+        catch: (e) => new CrlParseError({ detail: e instanceof Error ? e.message : String(e) })
+      })

@@ -7,11 +7,13 @@
 import { Schema } from "effect"
 
 /**
- * The caller asked for a report the data cannot give: data of another card type or generation (`WrongCardType`), or
- * a file the verification needs was not read (`MissingFile`).
+ * The caller asked for a report the data cannot give: data of another card type or generation (`WrongCardType`), a
+ * file the verification needs was not read (`MissingFile`), or an argument of the wrong shape (`InvalidArgument`: a
+ * JavaScript caller's `null`, a string where bytes belong, an option of the wrong type; the detail names the entry
+ * point and the argument and says what to pass, never the value given).
  */
 export class VerifyInputError extends Schema.TaggedError<VerifyInputError>()("VerifyInputError", {
-  reason: Schema.Literals(["WrongCardType", "MissingFile"]),
+  reason: Schema.Literals(["WrongCardType", "MissingFile", "InvalidArgument"]),
   detail: Schema.String
 }) {
   override get message(): string {

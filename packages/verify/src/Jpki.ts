@@ -11,7 +11,8 @@ import { AsnParser } from "@peculiar/asn1-schema"
 import { CRLDistributionPoints, ReasonFlags } from "@peculiar/asn1-x509"
 import { Effect } from "effect"
 import * as Crl from "./Crl.js"
-import type { CrlParseError } from "./Errors.js"
+import { CrlParseError } from "./Errors.js"
+import * as Args from "./internal/args.js"
 import { concat, toHex } from "./internal/bytes.js"
 import * as Chain from "./internal/chain.js"
 import { digestInfoPrefix, isType1Encoding, rsaPublic, rsaVerifyPkcs1 } from "./internal/crypto.js"
@@ -311,20 +312,89 @@ const certificateChecks = async (
   return { checks, cert: parsed, anchor: chain.anchor?.ref, notes }
 }
 
-const crlOf = (crl: Uint8Array | Crl.ParsedCrl | undefined): Effect.Effect<Crl.ParsedCrl | undefined, CrlParseError> =>
-  crl === undefined ? Effect.succeed(undefined) : crl instanceof Uint8Array ? Crl.parse(crl) : Effect.succeed(crl)
+const validDate = (value: unknown) => value instanceof Date && !Number.isNaN(value.getTime())
+
+/**
+ * A CRL as `Crl.parse` returns it, as far as the revocation check reads it (a parsed CRL may come from another worker
+ * through structuredClone, which keeps Maps, Dates and bytes; JSON keeps none of them).
+ */
+const isParsedCrl = (value: unknown): boolean =>
+  Args.isRecord(value) &&
+  value._tag === "ParsedCrl" &&
+  Args.isBytes(value.der) &&
+  Args.isBytes(value.tbs) &&
+  Args.isBytes(value.signatureValue) &&
+  Args.isRecord(value.signatureAlgorithm) &&
+  typeof value.issuer === "string" &&
+  typeof value.issuerKey === "string" &&
+  validDate(value.thisUpdate) &&
+  (value.nextUpdate === undefined || validDate(value.nextUpdate)) &&
+  value.entries instanceof Map &&
+  typeof value.delta === "boolean" &&
+  (value.issuingDistributionPoint === undefined || Args.isRecord(value.issuingDistributionPoint)) &&
+  Array.isArray(value.unknownCriticalExtensions)
+
+const crlArgument: Args.Check = {
+  expected: "the CRL's bytes (DER or PEM, a Uint8Array) or what Crl.parse returned, or absent",
+  is: (value) => value === undefined || Args.isBytes(value) || isParsedCrl(value)
+}
+
+/**
+ * The CRL of the input, parsed. A CRL of the wrong shape (a string, a parsed CRL that went through JSON) is a
+ * `CrlParseError` naming it, as a CRL whose bytes do not parse is: it was read as a parsed CRL and threw inside.
+ * Suspended: reading `input.crl` of a JavaScript caller's `null` threw while the Effect was being built.
+ */
+const crlOf = (step: string, input: JpkiCertificateInput): Effect.Effect<Crl.ParsedCrl | undefined, CrlParseError> =>
+  Effect.suspend(() => {
+    // An input that is not an object has no CRL: the verification reports it.
+    const crl: unknown = Args.isRecord(input) ? input.crl : undefined
+    const problem = Args.check("input.crl", crl, crlArgument)
+    if (problem !== undefined) return Effect.fail(new CrlParseError({ detail: Args.describe(step, problem) }))
+    return crl === undefined
+      ? Effect.succeed(undefined)
+      : Args.isBytes(crl)
+        ? Crl.parse(crl)
+        : Effect.succeed(crl as Crl.ParsedCrl)
+  })
+
+/** What the verifications check of their input before reading it (a server may have mapped it from JSON). */
+const certificateFields = {
+  certificate: Args.bytes,
+  intermediates: Args.optional({
+    expected: "an array of certificates (each bytes, a Uint8Array)",
+    is: (value) => Args.denseEvery(value, Args.isBytes)
+  }),
+  // A misspelt purpose was read as "either" (no key usage required): refused instead.
+  purpose: Args.optional(Args.oneOf(["authentication", "signature"], '"authentication" or "signature"'))
+}
+const signatureFields = {
+  ...certificateFields,
+  signature: Args.bytes,
+  data: Args.optional(Args.bytes),
+  digest: Args.optional(Args.bytes)
+}
+
+const certificateCall = (input: unknown, trust: unknown): Args.Call => ({
+  step: "Jpki.verifyCertificate",
+  problem: () => Args.fields("input", input, certificateFields) ?? Args.check("trust", trust, Args.jpkiTrust)
+})
+const signatureCall = (input: unknown, trust: unknown): Args.Call => ({
+  step: "Jpki.verifySignature",
+  problem: () => Args.fields("input", input, signatureFields) ?? Args.check("trust", trust, Args.jpkiTrust)
+})
 
 /**
  * Verifies a JPKI certificate up to the J-LIS roots (or the given trust store): signature path, validity, key usage,
- * and revocation when a CRL is given. Fails with `CrlParseError` only when the CRL given as bytes does not parse.
+ * and revocation when a CRL is given. Fails with `CrlParseError` only when the CRL given does not parse (or is not a
+ * CRL at all).
  */
 export const verifyCertificate = (
   input: JpkiCertificateInput,
   trust: JpkiTrust = jlisTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report, CrlParseError> =>
-  Effect.flatMap(crlOf(input.crl), (crl) =>
-    verifying("jpki-certificate", options, async (at) => {
+  Effect.flatMap(crlOf("Jpki.verifyCertificate", input), (crl) =>
+    verifying("jpki-certificate", options, certificateCall(input, trust), async (at) => {
       const { checks, anchor, notes } = await certificateChecks(input, crl, trust, at, options)
       return withNotes(Report.make("jpki-certificate", checks, at, anchor), notes)
     })
@@ -351,8 +421,8 @@ export const verifySignature = (
   trust: JpkiTrust = jlisTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report, CrlParseError> =>
-  Effect.flatMap(crlOf(input.crl), (crl) =>
-    verifying("jpki-signature", options, async (at) => {
+  Effect.flatMap(crlOf("Jpki.verifySignature", input), (crl) =>
+    verifying("jpki-signature", options, signatureCall(input, trust), async (at) => {
       const certificate = await certificateChecks(input, crl, trust, at, options)
       const object = "jpki.signature"
       const base = { object, algorithm: "RSASSA-PKCS1-v1_5 SHA-256" }

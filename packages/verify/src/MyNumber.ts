@@ -14,6 +14,7 @@
 import type { MyNumber as CoreMyNumber } from "@jpcard/core"
 import { Effect, Redacted } from "effect"
 import { VerifyInputError } from "./Errors.js"
+import * as Args from "./internal/args.js"
 import { concat, equals, fromHex, hex, toHex } from "./internal/bytes.js"
 import { ByteCache, PairCache } from "./internal/cache.js"
 import {
@@ -275,6 +276,14 @@ const checkCvc = async (
   }
 }
 
+/** The arguments of `verifyCvcChain`, checked when it runs (a server may have mapped them from JSON). */
+const cvcChainCall = (cvcs: unknown, trust: unknown): Args.Call => ({
+  step: "MyNumber.verifyCvcChain",
+  problem: () =>
+    Args.elements("cvcs", cvcs, Args.bytes, "an array of CVCs (each bytes, a Uint8Array)") ??
+    Args.cvcTrustProblem(trust)
+})
+
 /**
  * Verifies a chain of CVCs (e.g. the MF-level `00F8` root certificate, then `7F21`): the first against the trust store,
  * each next one against the key the previous one certifies.
@@ -284,7 +293,7 @@ export const verifyCvcChain = (
   trust: CvcTrust = jlisCvcTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
-  verifying("mynumber-cvc", options, async (at) => {
+  verifying("mynumber-cvc", options, cvcChainCall(cvcs, trust), async (at) => {
     const checks: Array<Report.Check> = []
     let previous: { cvc: Cvc; anchor: Report.AnchorRef | undefined; authentic: boolean } | undefined
     let anchor: Report.AnchorRef | undefined
@@ -447,6 +456,27 @@ export interface KenhojoFiles {
   readonly ef0007?: Uint8Array | undefined
 }
 
+const filesExpected = "an object with the files as read"
+const optionalFile = Args.optional(Args.bytes)
+/** What the verifications check of their files before reading them (a server may have mapped them from JSON). */
+const kenhojoFields = {
+  ef0001: optionalFile,
+  ef0002: optionalFile,
+  ef0003: Args.bytes,
+  ef0004: Args.bytes,
+  ef0007: optionalFile
+}
+const kenkakuFields = { ef0001: optionalFile, ef0002: optionalFile, ef0004: Args.bytes, ef0005: optionalFile }
+
+const kenhojoCall = (files: unknown, trust: unknown): Args.Call => ({
+  step: "MyNumber.verifyKenhojo",
+  problem: () => Args.fields("files", files, kenhojoFields, filesExpected) ?? Args.cvcTrustProblem(trust)
+})
+const kenkakuCall = (files: unknown, trust: unknown): Args.Call => ({
+  step: "MyNumber.verifyKenkaku",
+  problem: () => Args.fields("files", files, kenkakuFields, filesExpected) ?? Args.cvcTrustProblem(trust)
+})
+
 /**
  * Verifies kenhojo: the CVC (EF0004), the integrity record (EF0003, signature over DF31 ‖ DF32), EF0001 and EF0002
  * against the digests DF31 and DF32, and the card key record (EF0007, signature over DF51).
@@ -456,7 +486,7 @@ export const verifyKenhojo = (
   trust: CvcTrust = jlisCvcTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<RecordReport> =>
-  verifying("mynumber-kenhojo", options, async (at): Promise<RecordReport> => {
+  verifying("mynumber-kenhojo", options, kenhojoCall(files, trust), async (at): Promise<RecordReport> => {
     const cvc = await checkCvc(files.ef0004, "kenhojo.EF0004", trust, options)
     const checks: Array<Report.Check> = [cvc.check]
     let cardKey: CardKey | undefined
@@ -581,7 +611,7 @@ export const verifyKenkaku = (
   trust: CvcTrust = jlisCvcTrust(),
   options: VerifyOptions = {}
 ): Effect.Effect<RecordReport> =>
-  verifying("mynumber-kenkaku", options, async (at): Promise<RecordReport> => {
+  verifying("mynumber-kenkaku", options, kenkakuCall(files, trust), async (at): Promise<RecordReport> => {
     const cvc = await checkCvc(files.ef0004, "kenkaku.EF0004", trust, options)
     const checks: Array<Report.Check> = [cvc.check]
     const keys: Array<{ key: CardKey; check: Report.Check }> = []
@@ -750,6 +780,38 @@ export interface CardPresenceInput {
   readonly sent?: "digestInfo" | "raw"
 }
 
+const hexText = (value: unknown) => typeof value === "string" && /^(?:[0-9a-fA-F]{2})+$/.test(value)
+
+/** A kenhojo or kenkaku report, as far as card presence reads it (a server may have kept it as JSON). */
+const recordReport: Args.Check = {
+  expected: "the report of MyNumber.verifyKenhojo or MyNumber.verifyKenkaku",
+  is: (value) =>
+    Args.isRecord(value) &&
+    (value.kind === "mynumber-kenhojo" || value.kind === "mynumber-kenkaku") &&
+    typeof value.verdict === "string" &&
+    typeof value.authentic === "boolean" &&
+    (value.anchor === undefined || Args.isRecord(value.anchor)) &&
+    (value.cardKey === undefined ||
+      (Args.isRecord(value.cardKey) &&
+        hexText(value.cardKey.modulus) &&
+        hexText(value.cardKey.exponent) &&
+        typeof value.cardKey.from === "string"))
+}
+
+const presenceFields = {
+  record: recordReport,
+  challenge: Args.bytes,
+  nonce: optionalFile,
+  application: Args.optional(Args.oneOf(["kenhojo", "kenkaku"], '"kenhojo" or "kenkaku"')),
+  signature: Args.bytes,
+  sent: Args.optional(Args.oneOf(["digestInfo", "raw"], '"digestInfo" or "raw"'))
+}
+
+const presenceCall = (input: unknown): Args.Call => ({
+  step: "MyNumber.verifyCardPresence",
+  problem: () => Args.fields("input", input, presenceFields)
+})
+
 /**
  * Verifies card presence: the card signed the terminal's fresh challenge with the card key of a verified record. A
  * record that did not verify gives `untrusted-chain`: its key could be one an attacker chose.
@@ -758,7 +820,7 @@ export const verifyCardPresence = (
   input: CardPresenceInput,
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
-  verifying("card-presence", options, async (at) => {
+  verifying("card-presence", options, presenceCall(input), async (at) => {
     const object = "card.challenge"
     const base = {
       object,
@@ -867,6 +929,19 @@ type KenkakuData = CoreMyNumber.Kenkaku.KenkakuData
 type PresenceProof = CoreMyNumber.CardPresence.PresenceProof
 
 const missingFile = (detail: string) => new VerifyInputError({ reason: "MissingFile", detail })
+const invalid = (step: string, problem: Args.Problem) =>
+  new VerifyInputError({ reason: "InvalidArgument", detail: Args.describe(step, problem) })
+
+const dataExpected = "what @jpcard/core read (an object)"
+/** A record of the core model: absent, or an object whose `raw` passes `raw`. */
+const recordOf = (raw: Args.Check): Args.Check => ({
+  expected: `an object with raw ${raw.expected}, or absent`,
+  is: (value) => value === undefined || (Args.isRecord(value) && raw.is(value.raw))
+})
+const redactedBytes: Args.Check = {
+  expected: "bytes wrapped in Redacted (as @jpcard/core returns them)",
+  is: (value) => Redacted.isRedacted(value) && Args.isBytes(Redacted.value(value))
+}
 
 /**
  * The kenhojo files from what `@jpcard/core` read (EF0001, EF0002, EF0003 as read, the CVC). The core reader does
@@ -876,39 +951,69 @@ export const fromKenhojoData = (
   data: KenhojoData,
   extra: { readonly ef0007?: Uint8Array } = {}
 ): Effect.Effect<KenhojoFiles, VerifyInputError> =>
-  data.integrityRecord === undefined || data.certificate === undefined
-    ? Effect.fail(missingFile("kenhojo: the integrity record (EF0003) and the CVC (EF0004) must have been read"))
-    : Effect.succeed({
-        ef0001: data.myNumber === undefined ? undefined : Redacted.value(data.myNumber.raw),
-        ef0002: data.basicInfo?.raw,
-        ef0003: Redacted.value(data.integrityRecord.raw),
-        ef0004: data.certificate.raw,
-        ef0007: extra.ef0007
-      })
+  // Suspended and checked: `data.integrityRecord` of a JavaScript caller's `null` threw while the Effect was built.
+  Effect.suspend(() => {
+    const problem =
+      Args.fields(
+        "data",
+        data,
+        {
+          myNumber: recordOf(redactedBytes),
+          basicInfo: recordOf(Args.bytes),
+          integrityRecord: recordOf(redactedBytes),
+          certificate: recordOf(Args.bytes)
+        },
+        dataExpected
+      ) ?? Args.fields("extra", extra, { ef0007: optionalFile }, "an object (or absent)")
+    if (problem !== undefined) return Effect.fail(invalid("MyNumber.fromKenhojoData", problem))
+    return data.integrityRecord === undefined || data.certificate === undefined
+      ? Effect.fail(missingFile("kenhojo: the integrity record (EF0003) and the CVC (EF0004) must have been read"))
+      : Effect.succeed({
+          ef0001: data.myNumber === undefined ? undefined : Redacted.value(data.myNumber.raw),
+          ef0002: data.basicInfo?.raw,
+          ef0003: Redacted.value(data.integrityRecord.raw),
+          ef0004: data.certificate.raw,
+          ef0007: extra.ef0007
+        })
+  })
 
 /** The kenkaku files from what `@jpcard/core` read (age record, card face, My Number image, CVC). */
 export const fromKenkakuData = (data: KenkakuData): Effect.Effect<KenkakuFiles, VerifyInputError> =>
-  data.certificate === undefined
-    ? Effect.fail(missingFile("kenkaku: the CVC (EF0004) must have been read"))
-    : Effect.succeed({
-        ef0001: data.ageRecord?.raw,
-        ef0002: data.cardFace?.raw,
-        ef0004: data.certificate.raw,
-        ef0005: data.myNumberImage === undefined ? undefined : Redacted.value(data.myNumberImage.raw)
-      })
+  Effect.suspend(() => {
+    const problem = Args.fields(
+      "data",
+      data,
+      {
+        ageRecord: recordOf(Args.bytes),
+        cardFace: recordOf(Args.bytes),
+        myNumberImage: recordOf(redactedBytes),
+        certificate: recordOf(Args.bytes)
+      },
+      dataExpected
+    )
+    if (problem !== undefined) return Effect.fail(invalid("MyNumber.fromKenkakuData", problem))
+    return data.certificate === undefined
+      ? Effect.fail(missingFile("kenkaku: the CVC (EF0004) must have been read"))
+      : Effect.succeed({
+          ef0001: data.ageRecord?.raw,
+          ef0002: data.cardFace?.raw,
+          ef0004: data.certificate.raw,
+          ef0005: data.myNumberImage === undefined ? undefined : Redacted.value(data.myNumberImage.raw)
+        })
+  })
 
 /**
  * Card presence from `@jpcard/core`'s proof (the card's challenge ‖ the terminal's nonce, signed as a SHA-256
- * DigestInfo). `nonce` is the one the terminal chose for this session.
+ * DigestInfo). `nonce` is the one the terminal chose for this session. Total: a proof that is not an object gives an
+ * input without a challenge, which `verifyCardPresence` reports as malformed (this returns no Effect to fail).
  */
-export const presenceFromProof = (
-  record: RecordReport,
-  proof: PresenceProof,
-  nonce: Uint8Array
-): CardPresenceInput => ({
-  record,
-  challenge: proof.message,
-  nonce,
-  signature: proof.signature,
-  application: proof.application
-})
+export const presenceFromProof = (record: RecordReport, proof: PresenceProof, nonce: Uint8Array): CardPresenceInput => {
+  const from = (Args.isRecord(proof) ? proof : {}) as Partial<PresenceProof>
+  return {
+    record,
+    challenge: from.message as Uint8Array,
+    nonce,
+    signature: from.signature as Uint8Array,
+    application: from.application as PresenceProof["application"]
+  }
+}

@@ -16,6 +16,7 @@
 import type { ResidenceCard } from "@jpcard/core"
 import { Effect } from "effect"
 import { VerifyInputError } from "./Errors.js"
+import * as Args from "./internal/args.js"
 import { concat, equalConstantTime, isAllZero } from "./internal/bytes.js"
 import * as Chain from "./internal/chain.js"
 import {
@@ -80,6 +81,31 @@ export interface Gen2Input {
   /** `DD` value: the X.509 certificate. */
   readonly certificate: Uint8Array
 }
+
+/** What the verifications check of their input before reading it (a server may have mapped it from JSON). */
+const gen1Fields = {
+  frontImageValue: Args.bytes,
+  faceImageValue: Args.bytes,
+  checkCode: Args.bytes,
+  certificate: Args.bytes
+}
+const gen2Fields = {
+  printedEntries: Args.bytes,
+  faceImageValue: Args.bytes,
+  nameImageValue: Args.bytes,
+  signature: Args.bytes,
+  certificate: Args.bytes
+}
+
+const inputCall = (
+  step: string,
+  input: unknown,
+  fields: Readonly<Record<string, Args.Check>>,
+  trust: unknown
+): Args.Call => ({
+  step,
+  problem: () => Args.fields("input", input, fields) ?? Args.check("trust", trust, Args.residenceTrust)
+})
 
 const GEN1_FRONT = 7000
 const GEN1_FACE = 3000
@@ -245,7 +271,7 @@ export const verifyGen1 = (
   trust: ResidenceTrust,
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
-  verifying("residence-gen1", options, (at) =>
+  verifying("residence-gen1", options, inputCall("Residence.verifyGen1", input, gen1Fields, trust), (at) =>
     signedByCertificate(
       "residence-gen1",
       1,
@@ -353,7 +379,7 @@ export const verifyGen2 = (
   trust: ResidenceTrust,
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report> =>
-  verifying("residence-gen2", options, (at) =>
+  verifying("residence-gen2", options, inputCall("Residence.verifyGen2", input, gen2Fields, trust), (at) =>
     signedByCertificate(
       "residence-gen2",
       2,
@@ -440,6 +466,15 @@ export const verifyGen2 = (
 
 const wrongType = (detail: string) => new VerifyInputError({ reason: "WrongCardType", detail })
 const missing = (detail: string) => new VerifyInputError({ reason: "MissingFile", detail })
+const invalid = (step: string, problem: Args.Problem) =>
+  new VerifyInputError({ reason: "InvalidArgument", detail: Args.describe(step, problem) })
+
+/** An EF as read, or absent (`undefined`, or JSON's `null`): absent is `MissingFile`, anything else a wrong shape. */
+const readFile: Args.Check = {
+  expected: "bytes (a Uint8Array: the EF as read; decode base64 or hex first), or absent",
+  is: (value) => value === undefined || value === null || Args.isBytes(value)
+}
+const filesExpected = "an object with the EFs as read"
 
 /** The EFs a first-generation verification needs, as read (tag, length and value). */
 export interface Gen1Files {
@@ -467,7 +502,17 @@ const objectValue = (ef: Uint8Array, tag: number) => {
  * check code and certificate (verdict `not-signed`). Fails with `MissingFile` when an EF is absent.
  */
 export const fromGen1Files = (files: Gen1Files): Effect.Effect<Gen1Input, VerifyInputError> =>
+  gen1FromFiles(files, "Residence.fromGen1Files", "files")
+
+const gen1FromFiles = (files: Gen1Files, step: string, argument: string): Effect.Effect<Gen1Input, VerifyInputError> =>
   Effect.suspend(() => {
+    const problem = Args.fields(
+      argument,
+      files,
+      { frontImage: readFile, faceImage: readFile, signature: readFile },
+      filesExpected
+    )
+    if (problem !== undefined) return Effect.fail(invalid(step, problem))
     if (!files.frontImage || !files.faceImage || !files.signature)
       return Effect.fail(
         missing("the front image (DF1/EF01), face image (DF1/EF02) and signature (DF3/EF01) must all have been read")
@@ -518,7 +563,17 @@ const valueOrRaw = (ef: Uint8Array, tag: number): Uint8Array => {
  * A second-generation input from the raw EFs (DF1/EF02 printed entries, DF1/EF03 name and face, DF3/EF01 signature).
  */
 export const fromGen2Files = (files: Gen2Files): Effect.Effect<Gen2Input, VerifyInputError> =>
+  gen2FromFiles(files, "Residence.fromGen2Files", "files")
+
+const gen2FromFiles = (files: Gen2Files, step: string, argument: string): Effect.Effect<Gen2Input, VerifyInputError> =>
   Effect.suspend(() => {
+    const problem = Args.fields(
+      argument,
+      files,
+      { printedEntries: readFile, nameAndFace: readFile, signature: readFile },
+      filesExpected
+    )
+    if (problem !== undefined) return Effect.fail(invalid(step, problem))
     if (!files.printedEntries || !files.nameAndFace || !files.signature)
       return Effect.fail(
         missing(
@@ -571,51 +626,102 @@ export const fromGen2Files = (files: Gen2Files): Effect.Effect<Gen2Input, Verify
     }
   })
 
+// The core models, checked before they are read: a card a server rebuilt from JSON may hold anything.
+
+const cardExpected = "a residence card read by @jpcard/core (an object)"
+
+/** `generation` 1 or 2, and `raw` (the EFs as read) an object when present. */
+const cardProblem = (card: unknown): Args.Problem | undefined =>
+  Args.fields(
+    "card",
+    card,
+    {
+      generation: Args.oneOf([1, 2], "1 or 2"),
+      raw: Args.optional(Args.record("the EFs as read (an object)"))
+    },
+    cardExpected
+  )
+
+/** A parsed value of the model: absent (`undefined`, or `null` where the card stores none), or these fields. */
+const parsed = (argument: string, value: unknown, checks: Readonly<Record<string, Args.Check>>) =>
+  value === undefined || value === null ? undefined : Args.fields(argument, value, checks, "an object, or absent")
+
+/** The card type for a message: only when it is one (a short code), never whatever the field held. */
+const cardTypeOf = (card: { readonly cardType?: unknown }) =>
+  typeof card.cardType === "string" && /^[0-9]{1,2}$/.test(card.cardType) ? ` (type ${card.cardType})` : ""
+
 /** A first-generation input from the core model (its raw EFs when present, else its parsed values). */
-export const fromGen1Card = (
-  card: ResidenceCardGen1 | ResidenceCardGen2
-): Effect.Effect<Gen1Input, VerifyInputError> => {
-  if (card.generation !== 1)
-    return Effect.fail(
-      wrongType(`a generation-${card.generation} card (type ${card.cardType}) is not a first-generation card`)
-    )
-  if (card.raw.frontImage && card.raw.faceImage && card.raw.signature) return fromGen1Files(card.raw)
-  if (card.signature === undefined || card.frontImage === undefined || card.faceImage === undefined)
-    return Effect.fail(missing("the front image, face image and signature must all have been read"))
-  const empty = new Uint8Array(0)
-  return Effect.succeed({
-    frontImageValue: card.frontImage.data,
-    faceImageValue: card.faceImage?.data ?? new Uint8Array(GEN1_FACE),
-    checkCode: card.signature?.checkCode ?? empty,
-    certificate: card.signature?.certificate ?? empty
+export const fromGen1Card = (card: ResidenceCardGen1 | ResidenceCardGen2): Effect.Effect<Gen1Input, VerifyInputError> =>
+  gen1FromCard(card, "Residence.fromGen1Card")
+
+const gen1FromCard = (
+  card: ResidenceCardGen1 | ResidenceCardGen2,
+  step: string
+): Effect.Effect<Gen1Input, VerifyInputError> =>
+  Effect.suspend(() => {
+    const problem = cardProblem(card)
+    if (problem !== undefined) return Effect.fail(invalid(step, problem))
+    if (card.generation !== 1)
+      return Effect.fail(
+        wrongType(`a generation-${card.generation} card${cardTypeOf(card)} is not a first-generation card`)
+      )
+    if (card.raw?.frontImage && card.raw.faceImage && card.raw.signature)
+      return gen1FromFiles(card.raw, step, "card.raw")
+    const parts =
+      parsed("card.signature", card.signature, { checkCode: Args.bytes, certificate: Args.bytes }) ??
+      parsed("card.frontImage", card.frontImage, { data: Args.bytes }) ??
+      parsed("card.faceImage", card.faceImage, { data: Args.bytes })
+    if (parts !== undefined) return Effect.fail(invalid(step, parts))
+    if (card.signature === undefined || card.frontImage == null || card.faceImage === undefined)
+      return Effect.fail(missing("the front image, face image and signature must all have been read"))
+    const empty = new Uint8Array(0)
+    return Effect.succeed({
+      frontImageValue: card.frontImage.data,
+      faceImageValue: card.faceImage?.data ?? new Uint8Array(GEN1_FACE),
+      checkCode: card.signature?.checkCode ?? empty,
+      certificate: card.signature?.certificate ?? empty
+    })
   })
-}
 
 /** A second-generation input from the core model (its raw EFs when present, else its parsed values). */
-export const fromGen2Card = (
-  card: ResidenceCardGen1 | ResidenceCardGen2
-): Effect.Effect<Gen2Input, VerifyInputError> => {
-  if (card.generation !== 2)
-    return Effect.fail(
-      wrongType(`a generation-${card.generation} card (type ${card.cardType}) is not a second-generation card`)
+export const fromGen2Card = (card: ResidenceCardGen1 | ResidenceCardGen2): Effect.Effect<Gen2Input, VerifyInputError> =>
+  gen2FromCard(card, "Residence.fromGen2Card")
+
+const gen2FromCard = (
+  card: ResidenceCardGen1 | ResidenceCardGen2,
+  step: string
+): Effect.Effect<Gen2Input, VerifyInputError> =>
+  Effect.suspend(() => {
+    const problem = cardProblem(card)
+    if (problem !== undefined) return Effect.fail(invalid(step, problem))
+    if (card.generation !== 2)
+      return Effect.fail(
+        wrongType(`a generation-${card.generation} card${cardTypeOf(card)} is not a second-generation card`)
+      )
+    if (card.raw?.printedEntries && card.raw.nameAndFace && card.raw.signature)
+      return gen2FromFiles(card.raw, step, "card.raw")
+    const parts =
+      parsed("card.signature", card.signature, { value: Args.bytes, certificate: Args.bytes }) ??
+      parsed("card.printedEntries", card.printedEntries, { signedValues: Args.bytes }) ??
+      parsed("card.nameImage", card.nameImage, { data: Args.bytes }) ??
+      parsed("card.faceImage", card.faceImage, { data: Args.bytes })
+    if (parts !== undefined) return Effect.fail(invalid(step, parts))
+    if (
+      card.signature === undefined ||
+      card.printedEntries == null ||
+      card.nameImage == null ||
+      card.faceImage === undefined
     )
-  if (card.raw.printedEntries && card.raw.nameAndFace && card.raw.signature) return fromGen2Files(card.raw)
-  if (
-    card.signature === undefined ||
-    card.printedEntries === undefined ||
-    card.nameImage === undefined ||
-    card.faceImage === undefined
-  )
-    return Effect.fail(missing("the printed entries, name and face images and signature must all have been read"))
-  const empty = new Uint8Array(0)
-  return Effect.succeed({
-    printedEntries: card.printedEntries.signedValues,
-    faceImageValue: card.faceImage?.data ?? new Uint8Array(GEN2_FACE),
-    nameImageValue: card.nameImage.data,
-    signature: card.signature?.value ?? empty,
-    certificate: card.signature?.certificate ?? empty
+      return Effect.fail(missing("the printed entries, name and face images and signature must all have been read"))
+    const empty = new Uint8Array(0)
+    return Effect.succeed({
+      printedEntries: card.printedEntries.signedValues,
+      faceImageValue: card.faceImage?.data ?? new Uint8Array(GEN2_FACE),
+      nameImageValue: card.nameImage.data,
+      signature: card.signature?.value ?? empty,
+      certificate: card.signature?.certificate ?? empty
+    })
   })
-}
 
 /** Verifies a residence card read by `@jpcard/core`, whichever generation it is. */
 export const verifyCard = (
@@ -623,9 +729,16 @@ export const verifyCard = (
   trust: ResidenceTrust,
   options: VerifyOptions = {}
 ): Effect.Effect<Report.Report, VerifyInputError> =>
-  card.generation === 1
-    ? Effect.flatMap(fromGen1Card(card), (input) => verifyGen1(input, trust, options))
-    : Effect.flatMap(fromGen2Card(card), (input) => verifyGen2(input, trust, options))
+  // Suspended: `card.generation` of a JavaScript caller's `null` threw while the Effect was being built.
+  Effect.suspend(() => {
+    // Its own arguments fail (it has an error channel), before the card is read: the report of `verifyGen1` would
+    // name that function instead.
+    const problem = cardProblem(card) ?? Args.check("trust", trust, Args.residenceTrust) ?? Args.optionsProblem(options)
+    if (problem !== undefined) return Effect.fail(invalid("Residence.verifyCard", problem))
+    return card.generation === 1
+      ? Effect.flatMap(gen1FromCard(card, "Residence.verifyCard"), (input) => verifyGen1(input, trust, options))
+      : Effect.flatMap(gen2FromCard(card, "Residence.verifyCard"), (input) => verifyGen2(input, trust, options))
+  })
 
 /** Clears the per-key check-code form memo (benchmarks of the cold path). @internal */
 export const clearFormCache = (): void => {

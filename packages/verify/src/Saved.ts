@@ -12,6 +12,7 @@
  */
 import { Effect } from "effect"
 import { VerifyInputError } from "./Errors.js"
+import * as Args from "./internal/args.js"
 import { fromBase64, fromHex } from "./internal/bytes.js"
 import type { VerifyOptions } from "./internal/run.js"
 import * as MyNumber from "./MyNumber.js"
@@ -68,6 +69,11 @@ const described = (value: unknown): string =>
         ? "(an array)"
         : `(${typeof value})`
 
+const savedKind: Args.Check = { expected: `one of ${Object.keys(fileNames).join(", ")}`, is: isKind }
+
+const invalid = (step: string, problem: Args.Problem) =>
+  new VerifyInputError({ reason: "InvalidArgument", detail: Args.describe(step, problem) })
+
 const unknownKind = (kind: unknown) =>
   new VerifyInputError({ reason: "WrongCardType", detail: `unknown kind ${described(kind)} of saved read` })
 
@@ -81,6 +87,12 @@ export const decode = (
 ): Effect.Effect<SavedRead, VerifyInputError> =>
   Effect.suspend(() => {
     const fail = (detail: string) => Effect.fail(new VerifyInputError({ reason: "MissingFile", detail }))
+    // The caller's options, not the saved read: `null` threw, and an unknown `expect` was echoed in a WrongCardType.
+    const problem =
+      options === undefined
+        ? undefined
+        : Args.fields("options", options, { expect: Args.optional(savedKind) }, "an object (or absent)")
+    if (problem !== undefined) return Effect.fail(invalid("Saved.decode", problem))
     let value = json
     if (typeof value === "string") {
       try {
@@ -126,6 +138,20 @@ export const verify = (
   if (!isKind(kind)) return Effect.fail(unknownKind(kind))
   if (typeof files !== "object" || files === null)
     return Effect.fail(new VerifyInputError({ reason: "MissingFile", detail: "the saved read has no files" }))
+  // `trusts.residence` of a JavaScript caller's `null` threw while the Effect was being built, and a `null` store was
+  // read as none given. Saved.verify fails for its arguments (it has an error channel), as `decode` does.
+  const problem =
+    (trusts === undefined
+      ? undefined
+      : Args.fields(
+          "trusts",
+          trusts,
+          { residence: Args.optional(Args.residenceTrust), cvc: Args.optional(Args.cvcTrust) },
+          "an object { residence?, cvc? } (or absent)"
+        )) ??
+    (Args.isRecord(trusts) && trusts.cvc !== undefined ? Args.cvcTrustProblem(trusts.cvc, "trusts.cvc") : undefined) ??
+    Args.optionsProblem(options)
+  if (problem !== undefined) return Effect.fail(invalid("Saved.verify", problem))
   switch (read.kind) {
     case "residence-gen1":
       return Effect.flatMap(Residence.fromGen1Files(read.files), (input) =>

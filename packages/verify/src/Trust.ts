@@ -14,9 +14,18 @@
  * @since 0.1.0
  */
 import { Effect } from "effect"
+import * as Args from "./internal/args.js"
 import { fromBase64, fromHex, toHex } from "./internal/bytes.js"
 import { digestSync, type RsaPublicKey } from "./internal/crypto.js"
-import { AnchorError, type AnchorFile, type CertificateAnchor, checkAgainstPins } from "./internal/pinning.js"
+import {
+  AnchorError,
+  type AnchorFile,
+  anchorFileProblem,
+  type CertificateAnchor,
+  checkAgainstPins,
+  invalidArgument,
+  residenceProfile
+} from "./internal/pinning.js"
 import type { AnchorRef } from "./Report.js"
 import { isaResidenceAnchors, type PinnedResidenceAnchor } from "./trust/isaResidenceFingerprints.js"
 import { type EmbeddedCvcKey, jlisCvcKeys as embeddedCvcKeys } from "./trust/jlisCvcKeys.js"
@@ -49,7 +58,32 @@ export type { AnchorFile }
 export const checkResidenceAnchorFile = (
   file: AnchorFile,
   profile: ResidenceProfile
-): Effect.Effect<CertificateAnchor, AnchorError> => checkAgainstPins(file, profile, isaResidenceAnchors)
+): Effect.Effect<CertificateAnchor, AnchorError> =>
+  Effect.suspend(() => {
+    const problem = anchorFileProblem("file", file) ?? Args.check("profile", profile, residenceProfile)
+    return problem !== undefined
+      ? Effect.fail(invalidArgument("Trust.checkResidenceAnchorFile", problem))
+      : checkAgainstPins(file, profile, isaResidenceAnchors)
+  })
+
+/**
+ * The options of the trust constructors, checked: a JavaScript caller's `null` threw, and an unknown profile made
+ * every file a `ProfileMismatch` (or a generation that is not 1 or 2 an anchor for no card).
+ */
+const optionsProblem = (options: unknown, checks: Readonly<Record<string, Args.Check>>) =>
+  options === undefined ? undefined : Args.fields("options", options, checks, "an object (or absent)")
+
+const label = Args.optional(Args.string)
+const generations = Args.optional({
+  expected: "an array of generations (1, 2)",
+  is: (value) => Args.denseEvery(value, (g) => g === 1 || g === 2)
+})
+
+/** A list of certificates: each bytes, or a file `{ name, bytes }`. */
+const certificatesProblem = (certificates: unknown) =>
+  Args.each("certificates", certificates, "an array of certificates (bytes, or { name, bytes })", (argument, item) =>
+    Args.isBytes(item) ? undefined : anchorFileProblem(argument, item)
+  )
 
 /**
  * A residence trust store from the agency's CA files (e.g. `zairyucard_ca2_20260420_20390720.crt`), each checked
@@ -61,6 +95,10 @@ export const residenceTrust = (
   options: { readonly profile?: ResidenceProfile } = {}
 ): Effect.Effect<ResidenceTrust, AnchorError> =>
   Effect.gen(function* () {
+    const problem =
+      Args.each("files", files, "an array of files { name, bytes }", anchorFileProblem) ??
+      optionsProblem(options, { profile: Args.optional(residenceProfile) })
+    if (problem !== undefined) return yield* invalidArgument("Trust.residenceTrust", problem)
     const profile = options.profile ?? "production"
     if (files.length === 0)
       return yield* new AnchorError({ file: "(none)", reason: "NoAnchors", detail: "no CA file was given" })
@@ -79,6 +117,8 @@ export const customResidenceTrust = (
   options: { readonly label?: string; readonly generations?: ReadonlyArray<1 | 2> } = {}
 ): Effect.Effect<ResidenceTrust, AnchorError> =>
   Effect.gen(function* () {
+    const problem = certificatesProblem(certificates) ?? optionsProblem(options, { label, generations })
+    if (problem !== undefined) return yield* invalidArgument("Trust.customResidenceTrust", problem)
     const anchors = yield* customAnchors(certificates, options)
     return {
       _tag: "ResidenceTrust",
@@ -94,6 +134,8 @@ export const customAnchors = (
   options: { readonly label?: string } = {}
 ): Effect.Effect<ReadonlyArray<CertificateAnchor>, AnchorError> =>
   Effect.gen(function* () {
+    const problem = certificatesProblem(certificates) ?? optionsProblem(options, { label })
+    if (problem !== undefined) return yield* invalidArgument("Trust.customAnchors", problem)
     if (certificates.length === 0)
       return yield* new AnchorError({ file: "(none)", reason: "NoAnchors", detail: "no certificate was given" })
     const out: Array<CertificateAnchor> = []
@@ -172,6 +214,8 @@ export const jlisTrust = (): JpkiTrust => {
 
 /** Which J-LIS root a certificate is, by SHA-256 of its DER; `undefined` when it is none of them. */
 export const recogniseJlisRoot = (certificate: Uint8Array): JlisRoot | undefined => {
+  // Total: what is not bytes is no root (a JavaScript caller's string threw from the digest).
+  if (!Args.isBytes(certificate)) return undefined
   const parsed = parseSync(certificate)
   const der = parsed instanceof CertificateParseError ? certificate : parsed.der
   const sha256 = toHex(digestSync("SHA-256", der))
@@ -183,7 +227,16 @@ export const customJpkiTrust = (
   certificates: ReadonlyArray<Uint8Array | AnchorFile>,
   options: { readonly label?: string } = {}
 ): Effect.Effect<JpkiTrust, AnchorError> =>
-  Effect.map(customAnchors(certificates, options), (anchors) => ({ _tag: "JpkiTrust", profile: "custom", anchors }))
+  Effect.suspend(() => {
+    const problem = certificatesProblem(certificates) ?? optionsProblem(options, { label })
+    return problem !== undefined
+      ? Effect.fail(invalidArgument("Trust.customJpkiTrust", problem))
+      : Effect.map(customAnchors(certificates, options), (anchors) => ({
+          _tag: "JpkiTrust" as const,
+          profile: "custom" as const,
+          anchors
+        }))
+  })
 
 // ---------------------------------------------------------------------------------------------------------------
 // CVC keys
@@ -239,11 +292,52 @@ export const jlisCvcTrust = (profile: "production" | "test" = "production"): Cvc
   keys: jlisCvcKeys
 })
 
+const nonEmptyBytes: Args.Check = {
+  expected: "bytes (a Uint8Array, big-endian, not empty)",
+  is: (value) => Args.isBytes(value) && value.length > 0
+}
+
+const cvcKeyFields = {
+  modulus: nonEmptyBytes,
+  exponent: nonEmptyBytes,
+  issuerKeyId: Args.optional({
+    expected: "16 bytes or their hex",
+    is: (v) => Args.isBytes(v) || typeof v === "string"
+  }),
+  name: Args.optional(Args.string)
+}
+
 /**
  * Caller-chosen CVC CA keys (the simulator's test CVC CA), labelled custom. A key without `issuerKeyId` is tried for
  * any CVC.
+ *
+ * Keys of the wrong shape (a JavaScript caller's string for a modulus) threw a TypeError from here. This returns no
+ * Effect to fail, so it returns a store without keys that every verification refuses, naming the key and saying what
+ * to pass (a `malformed` report); nothing verifies under it.
  */
 export const customCvcTrust = (
+  keys: ReadonlyArray<{
+    readonly modulus: Uint8Array
+    readonly exponent: Uint8Array
+    readonly issuerKeyId?: Uint8Array | string
+    readonly name?: string
+  }>
+): CvcTrust => {
+  const problem = Args.each(
+    "keys",
+    keys,
+    "an array of keys { modulus, exponent, issuerKeyId?, name? }",
+    (argument, k) => Args.fields(argument, k, cvcKeyFields, "a key { modulus, exponent, issuerKeyId?, name? }")
+  )
+  if (problem !== undefined) {
+    const refused: CvcTrust = { _tag: "CvcTrust", profile: "custom", keys: [] }
+    Args.refusedCvcTrusts.set(refused, problem)
+    return refused
+  }
+  return customCvcKeys(keys)
+}
+
+const customCvcKeys = (
   keys: ReadonlyArray<{
     readonly modulus: Uint8Array
     readonly exponent: Uint8Array

@@ -4,10 +4,11 @@
  *
  * @since 0.1.0
  */
-import type { Effect, FileSystem, Path } from "effect"
+import { Effect, type FileSystem, type Path } from "effect"
 import type { PlatformError } from "effect/PlatformError"
+import * as Args from "./internal/args.js"
 import { fromDirectory } from "./internal/directory.js"
-import type { AnchorError } from "./internal/pinning.js"
+import { type AnchorError, invalidArgument, residenceProfile } from "./internal/pinning.js"
 import type { ResidenceProfile, ResidenceTrust } from "./Trust.js"
 import { isaResidenceAnchors } from "./trust/isaResidenceFingerprints.js"
 
@@ -21,4 +22,14 @@ export const residenceTrustFromDirectory = (
   directory: string,
   options: { readonly profile?: ResidenceProfile } = {}
 ): Effect.Effect<ResidenceTrust, AnchorError | PlatformError, FileSystem.FileSystem | Path.Path> =>
-  fromDirectory(directory, options.profile ?? "production", isaResidenceAnchors)
+  Effect.suspend(() => {
+    // Checked first: a JavaScript caller's `null` options threw, and an unknown profile made every file a mismatch.
+    const problem =
+      Args.check("directory", directory, Args.string) ??
+      (options === undefined
+        ? undefined
+        : Args.fields("options", options, { profile: Args.optional(residenceProfile) }, "an object (or absent)"))
+    return problem !== undefined
+      ? Effect.fail(invalidArgument("TrustFs.residenceTrustFromDirectory", problem))
+      : fromDirectory(directory, options.profile ?? "production", isaResidenceAnchors)
+  })

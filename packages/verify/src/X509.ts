@@ -24,6 +24,7 @@ import {
 } from "@peculiar/asn1-x509"
 import * as asn1js from "asn1js"
 import { Effect, Schema } from "effect"
+import { kindOf } from "./internal/args.js"
 import { concat, isAllZero, looksLikePem, pemBlocks, stripLeadingZeros, toHex } from "./internal/bytes.js"
 import { ByteCache, PairCache } from "./internal/cache.js"
 import {
@@ -415,6 +416,11 @@ const parseUncached = (input: Uint8Array): ParsedCertificate | CertificateParseE
 
 /** Parses a certificate (DER, BER, zero-padded, or PEM text); the result is cached per input bytes. */
 export const parseSync = (bytes: Uint8Array): ParsedCertificate | CertificateParseError => {
+  // Not bytes (a JavaScript caller's string or `null`): said so, instead of a TypeError from the cache's hashing.
+  if (!(bytes instanceof Uint8Array))
+    return new CertificateParseError({
+      detail: `X509.parse: the certificate must be bytes (a Uint8Array of DER, or of PEM text), got ${kindOf(bytes)}; fix the call`
+    })
   let parsed = certificateCache.get("", [bytes])
   if (parsed === undefined) {
     try {

@@ -8,6 +8,7 @@ import { Effect, Schema } from "effect"
 import type { AnchorRef } from "../Report.js"
 import type { PinnedResidenceAnchor } from "../trust/isaResidenceFingerprints.js"
 import { CertificateParseError, type ParsedCertificate, parseSync } from "../X509.js"
+import * as Args from "./args.js"
 import { looksLikePem, pemBlocks, toHex } from "./bytes.js"
 import { digestSync } from "./crypto.js"
 
@@ -28,11 +29,20 @@ export interface AnchorFile {
 /**
  * A file offered as a trust anchor was refused. `FingerprintMismatch`: its SHA-256 is none of the pinned ones (a
  * wrong, altered or unofficial file). `ProfileMismatch`: it is the agency's official test CA in a production store, or
- * the reverse. `Unreadable`/`NotACertificate`: not a certificate. `NoAnchors`: nothing to trust.
+ * the reverse. `Unreadable`/`NotACertificate`: not a certificate. `NoAnchors`: nothing to trust. `InvalidArgument`:
+ * the call itself is wrong (a list that is not an array, a file that is not bytes, an unknown profile); `file` then
+ * names the argument, and the detail says what to pass, never the value given.
  */
 export class AnchorError extends Schema.TaggedError<AnchorError>()("AnchorError", {
   file: Schema.String,
-  reason: Schema.Literals(["FingerprintMismatch", "ProfileMismatch", "Unreadable", "NoAnchors", "NotACertificate"]),
+  reason: Schema.Literals([
+    "FingerprintMismatch",
+    "ProfileMismatch",
+    "Unreadable",
+    "NoAnchors",
+    "NotACertificate",
+    "InvalidArgument"
+  ]),
   detail: Schema.String
 }) {
   override get message(): string {
@@ -45,6 +55,16 @@ const derOf = (bytes: Uint8Array): Uint8Array | undefined => {
   if (!looksLikePem(bytes)) return bytes
   return pemBlocks(new TextDecoder().decode(bytes))[0]
 }
+
+/** An argument of the wrong shape, as an `AnchorError` naming it. */
+export const invalidArgument = (step: string, problem: Args.Problem): AnchorError =>
+  new AnchorError({ file: problem.argument, reason: "InvalidArgument", detail: Args.describe(step, problem) })
+
+/** A CA file as the trust constructors take it. */
+export const anchorFileProblem = (argument: string, value: unknown): Args.Problem | undefined =>
+  Args.fields(argument, value, { name: Args.string, bytes: Args.bytes }, "a file { name, bytes }")
+
+export const residenceProfile = Args.oneOf(["production", "official-test"], '"production" or "official-test"')
 
 export const checkAgainstPins = (
   file: AnchorFile,
