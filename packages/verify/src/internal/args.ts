@@ -98,9 +98,11 @@ export const fields = (
   expected = "an object"
 ): Problem | undefined => {
   if (!isRecord(value)) return { argument, expected, got: kindOf(value) }
-  for (const [name, c] of Object.entries(checks)) {
-    const problem = check(`${argument}.${name}`, value[name], c)
-    if (problem !== undefined) return problem
+  // On every verification: no entries array, and the field's name is built only for a problem.
+  for (const name in checks) {
+    const c = checks[name]!
+    const field = value[name]
+    if (!c.is(field)) return { argument: `${argument}.${name}`, expected: c.expected, got: kindOf(field) }
   }
   return undefined
 }
@@ -159,14 +161,13 @@ const backend: Check = {
 
 /** The options every verification takes (`VerifyOptions`); `undefined` is the defaults. */
 export const optionsProblem = (options: unknown): Problem | undefined =>
-  options === undefined
-    ? undefined
-    : fields(
-        "options",
-        options,
-        { at: optional(validDate), backend: optional(backend), coveredDigests: optional(boolean) },
-        "an object (or absent)"
-      )
+  options === undefined ? undefined : fields("options", options, optionChecks, "an object (or absent)")
+
+const optionChecks: Readonly<Record<string, Check>> = {
+  at: optional(validDate),
+  backend: optional(backend),
+  coveredDigests: optional(boolean)
+}
 
 /** A certificate anchor as the trust constructors build it (the chain code reads these fields). */
 const isAnchor = (value: unknown): boolean =>
