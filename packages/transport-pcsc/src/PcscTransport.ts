@@ -251,20 +251,23 @@ export const session = (options: SessionOptions = {}): Effect.Effect<Session, Tr
         })
     )
 
-    // The probe is a native call like a transmit: a reader that never answers it must not hang the session.
-    const decided = yield* Effect.promise(() =>
-      decideCapabilities(ctx, name, card, options.extendedLength ?? "auto")
-    ).pipe(
-      Effect.timeoutOrElse({
+    /** `Timeout` after the session's limit, saying what did not answer. */
+    const bounded = <A, E>(effect: Effect.Effect<A, E>, what: string): Effect.Effect<A, E | TransportError> =>
+      Effect.timeoutOrElse(effect, {
         duration: timeoutMs,
         orElse: () =>
           Effect.fail(
             new TransportError({
               reason: "Timeout",
-              detail: `the reader ${shownName(name)} did not answer its capability request (PC/SC part 10) within ${Duration.format(Duration.millis(timeoutMs))}; extendedLength true or false skips it`
+              detail: `${what} within ${Duration.format(Duration.millis(timeoutMs))}`
             })
           )
       })
+
+    // The probe is a native call like a transmit: a reader that never answers it must not hang the session.
+    const decided = yield* bounded(
+      Effect.promise(() => decideCapabilities(ctx, name, card, options.extendedLength ?? "auto")),
+      `the reader ${shownName(name)} did not answer its capability request (PC/SC part 10; extendedLength true or false skips it)`
     )
     const maxRecvLength = decided.capabilities.maxResponseLength + 2
 
@@ -304,16 +307,7 @@ export const session = (options: SessionOptions = {}): Effect.Effect<Session, Tr
                   new TransportError({ reason: "Io", detail: `the reader ${shownName(name)} returned ${fault}` })
                 )
           }),
-          Effect.timeoutOrElse({
-            duration: timeoutMs,
-            orElse: () =>
-              Effect.fail(
-                new TransportError({
-                  reason: "Timeout",
-                  detail: `no answer from the card on "${name}" within ${Duration.format(Duration.millis(timeoutMs))}`
-                })
-              )
-          }),
+          (exchange) => bounded(exchange, `no answer from the card on ${shownName(name)}`),
           Effect.catch((error) =>
             Effect.flatMap(classify(error), (classified) => {
               if (
