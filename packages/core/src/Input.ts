@@ -33,6 +33,9 @@ export const kindOf = (value: unknown): string => {
   if (value === undefined) return "undefined"
   if (Array.isArray(value)) return "an array"
   if (value instanceof Uint8Array) return "bytes"
+  if (value instanceof ArrayBuffer) return "an ArrayBuffer"
+  if (ArrayBuffer.isView(value)) return "a typed array that is not a Uint8Array, or a DataView"
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date"
   const type = typeof value
   return type === "object" ? "an object" : `a ${type}`
 }
@@ -43,9 +46,17 @@ export interface Check {
   readonly is: (value: unknown) => boolean
 }
 
-/** An object, not `null`, an array or bytes. */
+/**
+ * An object with fields: not `null`, an array, bytes or another buffer, nor a Date (`f(input, date)` where
+ * `f(input, { at: date })` was meant must not read as no options at all).
+ */
 export const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array)
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  !ArrayBuffer.isView(value) &&
+  !(value instanceof ArrayBuffer) &&
+  !(value instanceof Date)
 
 export const boolean: Check = { expected: "true or false", is: (value) => typeof value === "boolean" }
 

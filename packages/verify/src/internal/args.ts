@@ -8,6 +8,7 @@
  *
  * @internal
  */
+import { boolean, type Check, isRecord, kindOf } from "@jpcard/core/Input"
 
 /** An argument of the wrong shape: which one, what it must be, and what kind of value it was. */
 export interface Problem {
@@ -23,36 +24,9 @@ export interface Call {
   readonly problem: () => Problem | undefined
 }
 
-/** What a value is, for a message: its kind, never its content. */
-export const kindOf = (value: unknown): string => {
-  if (value === null) return "null"
-  if (value === undefined) return "undefined"
-  if (Array.isArray(value)) return "an array"
-  if (value instanceof Uint8Array) return "bytes"
-  if (value instanceof ArrayBuffer) return "an ArrayBuffer"
-  if (ArrayBuffer.isView(value)) return "a typed array that is not a Uint8Array, or a DataView"
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : "a Date"
-  const type = typeof value
-  return type === "object" ? "an object" : `a ${type}`
-}
-
-/** A guard with the words a message uses for it. */
-export interface Check {
-  readonly expected: string
-  readonly is: (value: unknown) => boolean
-}
-
-/**
- * An object with fields: not `null`, an array, bytes or another buffer, nor a Date (`verify(input, trust, date)` for
- * `{ at: date }` was read as no options at all).
- */
-export const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" &&
-  value !== null &&
-  !Array.isArray(value) &&
-  !ArrayBuffer.isView(value) &&
-  !(value instanceof ArrayBuffer) &&
-  !(value instanceof Date)
+// The kinds, the guards and the record test are the core's (`@jpcard/core/Input`), so a value is described and an
+// options object recognised the same way in every package.
+export { boolean, type Check, isRecord, kindOf, oneOf } from "@jpcard/core/Input"
 
 export const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array
 
@@ -60,20 +34,12 @@ export const bytes: Check = { expected: "bytes (a Uint8Array; decode base64 or h
 
 export const string: Check = { expected: "a string", is: (value) => typeof value === "string" }
 
-export const boolean: Check = { expected: "true or false", is: (value) => typeof value === "boolean" }
-
 export const record = (expected: string): Check => ({ expected, is: isRecord })
 
 /** The check, or `undefined` (absent). `null` is not absent: JSON's `null` where a value belongs is a wrong shape. */
 export const optional = (check: Check): Check => ({
   expected: `${check.expected}, or absent`,
   is: (value) => value === undefined || check.is(value)
-})
-
-/** One of the given values (compared with `===`). */
-export const oneOf = (values: ReadonlyArray<unknown>, expected: string): Check => ({
-  expected,
-  is: (value) => values.includes(value)
 })
 
 /** Each index of a dense array: `every` skips the holes of a sparse one (`[a, , b]`), which are no element at all. */
