@@ -10,10 +10,11 @@
  *
  * @since 0.1.0
  */
+import type { ResidenceCard } from "@jpcard/core"
 import { Effect } from "effect"
 import { VerifyInputError } from "./Errors.js"
 import * as Args from "./internal/args.js"
-import { fromBase64, fromHex } from "./internal/bytes.js"
+import { fromBase64, fromHex, toBase64 } from "./internal/bytes.js"
 import type { VerifyOptions } from "./internal/run.js"
 import * as MyNumber from "./MyNumber.js"
 import type * as Report from "./Report.js"
@@ -124,6 +125,100 @@ export const decode = (
       out[name] = bytes
     }
     return Effect.succeed({ kind, files: out } as unknown as SavedRead)
+  })
+
+/** The JSON form of a saved read, as {@link encode} writes it and {@link decode} reads it. */
+export interface SavedJson {
+  readonly kind: SavedKind
+  readonly encoding: "base64"
+  readonly files: Readonly<Record<string, string>>
+}
+
+/**
+ * The JSON form of a saved read (base64), for sending what a phone or a kiosk read to the server that verifies it:
+ * `JSON.stringify(yield* Saved.encode(read))` there, `Saved.decode` and `Saved.verify` here. Only the files the kind's
+ * verification reads are written, so nothing else the card holds travels with it (a residence card's address, a
+ * kenhojo read's files beyond EF0001–EF0004 and EF0007). A kenhojo read's EF0001 is the My Number, and its EF0003
+ * holds its digest: treat the JSON as holding the My Number. Fails with `VerifyInputError` as `decode` would: an
+ * unknown kind, a required file missing, a file that is not bytes.
+ */
+export const encode = (read: SavedRead): Effect.Effect<SavedJson, VerifyInputError> =>
+  Effect.suspend(() => {
+    const { kind, files } = (Args.isRecord(read) ? read : {}) as { kind?: unknown; files?: unknown }
+    if (!isKind(kind)) return Effect.fail(unknownKind(kind))
+    const names = fileNames[kind]
+    const problem = Args.fields(
+      "read.files",
+      files,
+      Object.fromEntries(
+        [...names.required, ...names.optional].map((name) => [
+          name,
+          names.required.includes(name) ? Args.bytes : Args.optional(Args.bytes)
+        ])
+      ),
+      "an object with the files of the read"
+    )
+    if (problem !== undefined)
+      return Effect.fail(
+        Args.isRecord(files) && problem.got === "undefined"
+          ? new VerifyInputError({
+              reason: "MissingFile",
+              detail: `${kind}: the file ${problem.argument.slice("read.files.".length)} is missing`
+            })
+          : invalid("Saved.encode", problem)
+      )
+    const out: Record<string, string> = {}
+    for (const name of [...names.required, ...names.optional]) {
+      const bytes = (files as Record<string, Uint8Array | undefined>)[name]
+      if (bytes !== undefined) out[name] = toBase64(bytes)
+    }
+    return Effect.succeed({ kind, encoding: "base64", files: out })
+  })
+
+/**
+ * The saved read of a residence card read by `@jpcard/core` (its raw EFs): `residence-gen1` or `residence-gen2`.
+ * Fails with `MissingFile` when a file the verification needs was not read (e.g. a read with `files` that left out
+ * the signature), and with `WrongCardType` for a card of neither generation.
+ */
+export const fromResidenceCard = (card: ResidenceCard.ResidenceCard): Effect.Effect<SavedRead, VerifyInputError> =>
+  Effect.suspend(() => {
+    const problem = Args.fields(
+      "card",
+      card,
+      { generation: Args.oneOf([1, 2], "1 or 2"), raw: Args.record("the EFs as read (an object)") },
+      "a residence card read by @jpcard/core (an object)"
+    )
+    if (problem !== undefined)
+      return Effect.fail(
+        problem.argument === "card.generation"
+          ? new VerifyInputError({
+              reason: "WrongCardType",
+              detail: "not a first- or second-generation residence card"
+            })
+          : invalid("Saved.fromResidenceCard", problem)
+      )
+    const kind: SavedKind = card.generation === 1 ? "residence-gen1" : "residence-gen2"
+    const files: Record<string, unknown> = {}
+    for (const name of fileNames[kind].required) {
+      const bytes = (card.raw as Record<string, unknown>)[name]
+      if (bytes === undefined)
+        return Effect.fail(
+          new VerifyInputError({
+            reason: "MissingFile",
+            detail: `${kind}: the file ${name} was not read (read the card with it to verify it)`
+          })
+        )
+      if (!Args.isBytes(bytes))
+        return Effect.fail(
+          invalid("Saved.fromResidenceCard", {
+            argument: `card.raw.${name}`,
+            expected: "bytes",
+            got: Args.kindOf(bytes)
+          })
+        )
+      files[name] = bytes
+    }
+    return Effect.succeed({ kind, files } as unknown as SavedRead)
   })
 
 /** Verifies a saved read against the trust for its kind. */

@@ -1,5 +1,7 @@
 // Reports as data: verdict order, summary line, JSON form; saved reads.
 import { describe, expect, it } from "@effect/vitest"
+import { ResidenceCard } from "@jpcard/core"
+import { SimTransport } from "@jpcard/sim"
 import * as SimGen1 from "@jpcard/sim/residence/Gen1Card"
 import { Effect } from "effect"
 import { MyNumber, Report, Residence, Saved, Trust } from "../src/index.js"
@@ -174,6 +176,63 @@ describe("saved reads", () => {
       expect((yield* Saved.verify(kenhojo, { cvc }, { at })).verdict).toBe("verified")
       // Default trust is the J-LIS production keys: the simulator's CVC is not one of them.
       expect((yield* Saved.verify(kenhojo, {}, { at })).verdict).toBe("unknown-issuer")
+    })
+  )
+
+  it.effect("a phone's read sent to a server: fromResidenceCard and encode there, decode and verify here", () =>
+    Effect.gen(function* () {
+      const sim = SimGen1.make({ cardNumber: "AB12345678CD" })
+      const card = yield* ResidenceCard.read("AB12345678CD").pipe(Effect.provide(SimTransport.layer(sim)))
+      const message = JSON.stringify(yield* Saved.encode(yield* Saved.fromResidenceCard(card)))
+      const sent = JSON.parse(message) as Saved.SavedJson
+      expect(sent.kind).toBe("residence-gen1")
+      // Only what the verification reads travels: not the address, the permissions or the renewal application.
+      expect(Object.keys(sent.files).sort()).toEqual(["faceImage", "frontImage", "signature"])
+      const report = yield* Saved.verify(yield* Saved.decode(message), { residence: yield* trust }, { at })
+      expect(report.verdict).toBe("verified")
+
+      const partial = yield* ResidenceCard.read("AB12345678CD", { files: ["address", "faceImage"] }).pipe(
+        Effect.provide(SimTransport.layer(SimGen1.make({ cardNumber: "AB12345678CD" })))
+      )
+      const missing = yield* Effect.flip(Saved.fromResidenceCard(partial))
+      expect(missing.reason).toBe("MissingFile")
+      expect(missing.detail).toContain("frontImage")
+
+      const kenhojo = yield* Saved.encode({ kind: "mynumber-kenhojo", files: M.kenhojoFiles })
+      expect(Object.keys(kenhojo.files).sort()).toEqual(["ef0001", "ef0002", "ef0003", "ef0004", "ef0007"])
+      const back = yield* Saved.decode(JSON.stringify(kenhojo), { expect: "mynumber-kenhojo" })
+      expect((yield* Saved.verify(back, { cvc: cvcTrust }, { at })).verdict).toBe("verified")
+
+      const noCvc = yield* Effect.flip(
+        Saved.encode({ kind: "mynumber-kenhojo", files: { ...M.kenhojoFiles, ef0004: undefined as never } })
+      )
+      expect(noCvc.reason).toBe("MissingFile")
+      expect(noCvc.detail).toBe("mynumber-kenhojo: the file ef0004 is missing")
+      const notBytes = yield* Effect.flip(
+        Saved.encode({ kind: "residence-gen1", files: { frontImage: "AAAA", faceImage: "", signature: "" } as never })
+      )
+      expect(notBytes.reason).toBe("InvalidArgument")
+      expect(notBytes.message).not.toContain("AAAA")
+      expect((yield* Effect.flip(Saved.encode({ kind: "passport" } as never))).reason).toBe("WrongCardType")
+      // Wrong JavaScript shapes: typed, named, the value never repeated; Buffers are bytes.
+      const secret = "SECRET-123456789012"
+      for (const read of [null, 7, secret, [], { kind: "residence-gen1" }, { kind: "residence-gen1", files: secret }])
+        expect((yield* Effect.flip(Saved.encode(read as never))).message).not.toContain(secret)
+      for (const frontImage of [secret, [1, 2, 3], { data: secret }, new Uint16Array(2), null]) {
+        const error = yield* Effect.flip(
+          Saved.encode({ kind: "residence-gen1", files: { ...sent.files, frontImage } } as never)
+        )
+        expect(error.reason).toBe("InvalidArgument")
+        expect(error.message).toContain("read.files.frontImage")
+        expect(error.message).not.toContain(secret)
+      }
+      const asBuffers = { frontImage: Buffer.from("a"), faceImage: Buffer.from("b"), signature: Buffer.from("c") }
+      expect((yield* Saved.encode({ kind: "residence-gen1", files: asBuffers })).files.signature).toBe("Yw==")
+      for (const wrong of [null, {}, { generation: 3, raw: {} }, { generation: 1, raw: secret }]) {
+        const error = yield* Effect.flip(Saved.fromResidenceCard(wrong as never))
+        expect(["InvalidArgument", "WrongCardType"]).toContain(error.reason)
+        expect(error.message).not.toContain(secret)
+      }
     })
   )
 
