@@ -628,20 +628,6 @@ const gen2FromFiles = (files: Gen2Files, step: string, argument: string): Effect
 
 // The core models, checked before they are read: a card a server rebuilt from JSON may hold anything.
 
-const cardExpected = "a residence card read by @jpcard/core (an object)"
-
-/** `generation` 1 or 2, and `raw` (the EFs as read) an object when present. */
-const cardProblem = (card: unknown): Args.Problem | undefined =>
-  Args.fields(
-    "card",
-    card,
-    {
-      generation: Args.oneOf([1, 2], "1 or 2"),
-      raw: Args.optional(Args.record("the EFs as read (an object)"))
-    },
-    cardExpected
-  )
-
 /** A parsed value of the model: absent (`undefined`, or `null` where the card stores none), or these fields. */
 const parsed = (argument: string, value: unknown, checks: Readonly<Record<string, Args.Check>>) =>
   value === undefined || value === null ? undefined : Args.fields(argument, value, checks, "an object, or absent")
@@ -659,7 +645,7 @@ const gen1FromCard = (
   step: string
 ): Effect.Effect<Gen1Input, VerifyInputError> =>
   Effect.suspend(() => {
-    const problem = cardProblem(card)
+    const problem = Args.residenceCardProblem(card)
     if (problem !== undefined) return Effect.fail(invalid(step, problem))
     if (card.generation !== 1)
       return Effect.fail(
@@ -692,7 +678,7 @@ const gen2FromCard = (
   step: string
 ): Effect.Effect<Gen2Input, VerifyInputError> =>
   Effect.suspend(() => {
-    const problem = cardProblem(card)
+    const problem = Args.residenceCardProblem(card)
     if (problem !== undefined) return Effect.fail(invalid(step, problem))
     if (card.generation !== 2)
       return Effect.fail(
@@ -733,7 +719,8 @@ export const verifyCard = (
   Effect.suspend(() => {
     // Its own arguments fail (it has an error channel), before the card is read: the report of `verifyGen1` would
     // name that function instead.
-    const problem = cardProblem(card) ?? Args.check("trust", trust, Args.residenceTrust) ?? Args.optionsProblem(options)
+    const problem =
+      Args.residenceCardProblem(card) ?? Args.check("trust", trust, Args.residenceTrust) ?? Args.optionsProblem(options)
     if (problem !== undefined) return Effect.fail(invalid("Residence.verifyCard", problem))
     return card.generation === 1
       ? Effect.flatMap(gen1FromCard(card, "Residence.verifyCard"), (input) => verifyGen1(input, trust, options))

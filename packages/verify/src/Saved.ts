@@ -178,29 +178,17 @@ export const encode = (read: SavedRead): Effect.Effect<SavedJson, VerifyInputErr
 /**
  * The saved read of a residence card read by `@jpcard/core` (its raw EFs): `residence-gen1` or `residence-gen2`.
  * Fails with `MissingFile` when a file the verification needs was not read (e.g. a read with `files` that left out
- * the signature), and with `WrongCardType` for a card of neither generation.
+ * the signature), and with `InvalidArgument` for what is not such a card.
  */
 export const fromResidenceCard = (card: ResidenceCard.ResidenceCard): Effect.Effect<SavedRead, VerifyInputError> =>
   Effect.suspend(() => {
-    const problem = Args.fields(
-      "card",
-      card,
-      { generation: Args.oneOf([1, 2], "1 or 2"), raw: Args.record("the EFs as read (an object)") },
-      "a residence card read by @jpcard/core (an object)"
-    )
-    if (problem !== undefined)
-      return Effect.fail(
-        problem.argument === "card.generation"
-          ? new VerifyInputError({
-              reason: "WrongCardType",
-              detail: "not a first- or second-generation residence card"
-            })
-          : invalid("Saved.fromResidenceCard", problem)
-      )
+    const problem = Args.residenceCardProblem(card)
+    if (problem !== undefined) return Effect.fail(invalid("Saved.fromResidenceCard", problem))
     const kind: SavedKind = card.generation === 1 ? "residence-gen1" : "residence-gen2"
+    const raw: Record<string, unknown> = card.raw ?? {}
     const files: Record<string, unknown> = {}
     for (const name of fileNames[kind].required) {
-      const bytes = (card.raw as Record<string, unknown>)[name]
+      const bytes = raw[name]
       if (bytes === undefined)
         return Effect.fail(
           new VerifyInputError({

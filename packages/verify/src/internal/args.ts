@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { boolean, type Check, isRecord, kindOf } from "@jpcard/core/Input"
+import { boolean, type Check, isRecord, kindOf, oneOf } from "@jpcard/core/Input"
 
 /** An argument of the wrong shape: which one, what it must be, and what kind of value it was. */
 export interface Problem {
@@ -187,3 +187,15 @@ export const cvcTrustProblem = (trust: unknown, argument = "trust"): Problem | u
     ? { ...refused, argument: `${argument} (Trust.customCvcTrust's ${refused.argument})` }
     : check(argument, trust, cvcTrust)
 }
+
+/**
+ * A residence card of `@jpcard/core`'s model, as far as the verifiers read it: `generation` 1 or 2, and `raw` (the
+ * EFs as read) an object when present. A card a server rebuilt from JSON may hold anything.
+ */
+export const residenceCardProblem = (card: unknown): Problem | undefined =>
+  fields(
+    "card",
+    card,
+    { generation: oneOf([1, 2], "1 or 2"), raw: optional(record("the EFs as read (an object)")) },
+    "a residence card read by @jpcard/core (an object)"
+  )
