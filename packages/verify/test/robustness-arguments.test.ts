@@ -13,6 +13,7 @@
 // robustness-saved.test.ts's.
 import { createHash, sign } from "node:crypto"
 import { describe, expect, it } from "@effect/vitest"
+import { isRecord } from "@jpcard/core/Input"
 import * as CoreGen1 from "@jpcard/core/residence/Gen1"
 import * as CoreGen2 from "@jpcard/core/residence/Gen2"
 import * as SimGen1 from "@jpcard/sim/residence/Gen1Card"
@@ -1077,14 +1078,6 @@ const perturbed = (valid: Readonly<Record<string, unknown>>) =>
 
 const propertyRuns = runs(200)
 
-/** An object with fields, as the entry points take one (not an array, a buffer or a Date). */
-const isRecord = (value: unknown): value is Readonly<Record<string, unknown>> =>
-  typeof value === "object" &&
-  value !== null &&
-  !Array.isArray(value) &&
-  !ArrayBuffer.isView(value) &&
-  !(value instanceof ArrayBuffer) &&
-  !(value instanceof Date)
 const isBytes = (value: unknown) => value instanceof Uint8Array
 const bytesOrAbsent = (value: unknown) => value === undefined || isBytes(value)
 const denseBytes = (value: unknown) =>
