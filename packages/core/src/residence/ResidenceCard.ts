@@ -159,11 +159,8 @@ export const parse = (
   raw: Gen1.RawFiles | Gen2.RawFiles
 ): Effect.Effect<ResidenceCard, CardDataError | InvalidArgumentError> =>
   Effect.gen(function* () {
+    // The detection picks the parser; each parser checks the files itself (ResidenceGen1.parse, ResidenceGen2.parse).
     yield* Input.requireArgument("residence.parse", "detection", detection, detectionCheck)
-    yield* Input.requireArgument("residence.parse", "raw", raw, {
-      expected: "the files readFiles() returned (an object)",
-      is: Input.isRecord
-    })
     const card: ResidenceCard =
       detection.generation === 1
         ? yield* Gen1.parse(detection, raw as Gen1.RawFiles)
